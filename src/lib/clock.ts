@@ -1,0 +1,149 @@
+/**
+ * Time as the rest of dynkv sees it. Shells receive a Clock through their constructor and never
+ * read the system clock or start a timer themselves; the simulator passes a simulated Clock.
+ */
+export interface TimerHandle {
+  /** Stop the timer; harmless if it already fired. */
+  cancel(): void;
+}
+
+export interface Clock {
+  /** Wall-clock milliseconds since the epoch: write timestamps (LWW) and expiry deadlines. */
+  nowMs(): number;
+  /** Monotonic milliseconds from an arbitrary origin: durations, timeouts, latency. */
+  monotonicMs(): number;
+  /** Run `fn` once after `delayMs`. */
+  setTimer(delayMs: number, fn: () => void): TimerHandle;
+  /** Run `fn` every `intervalMs` until cancelled. */
+  setInterval(intervalMs: number, fn: () => void): TimerHandle;
+  /**
+   * Run `fn` after the I/O events already queued in this event-loop turn (setImmediate).
+   * Group commit uses it: every write staged in one turn shares one transaction.
+   */
+  defer(fn: () => void): void;
+}
+
+/** The real clock of a node process. */
+export class SystemClock implements Clock {
+  nowMs(): number {
+    return Date.now();
+  }
+
+  monotonicMs(): number {
+    return performance.now();
+  }
+
+  setTimer(delayMs: number, fn: () => void): TimerHandle {
+    const timer = setTimeout(fn, delayMs);
+    return { cancel: () => clearTimeout(timer) };
+  }
+
+  setInterval(intervalMs: number, fn: () => void): TimerHandle {
+    const timer = setInterval(fn, intervalMs);
+    return { cancel: () => clearInterval(timer) };
+  }
+
+  defer(fn: () => void): void {
+    setImmediate(fn);
+  }
+}
+
+/**
+ * A clock for unit tests and the simulator: time moves only when `advance` is called, and timers
+ * fire in deadline order (ties in creation order), so a run is reproducible.
+ */
+export class ManualClock implements Clock {
+  #nowMs: number;
+  #monotonicMs = 0;
+  #sequence = 0;
+  #timers = new Map<number, { dueMs: number; sequence: number; intervalMs: number; fn: () => void }>();
+  #deferred: Array<() => void> = [];
+
+  constructor(startWallMs = 1_700_000_000_000) {
+    this.#nowMs = startWallMs;
+  }
+
+  nowMs(): number {
+    return this.#nowMs;
+  }
+
+  monotonicMs(): number {
+    return this.#monotonicMs;
+  }
+
+  setTimer(delayMs: number, fn: () => void): TimerHandle {
+    return this.#add(delayMs, 0, fn);
+  }
+
+  setInterval(intervalMs: number, fn: () => void): TimerHandle {
+    return this.#add(intervalMs, Math.max(1, intervalMs), fn);
+  }
+
+  defer(fn: () => void): void {
+    this.#deferred.push(fn);
+  }
+
+  /** Shift wall time only (a clock jump); monotonic time and timers are unaffected. */
+  jumpWallMs(deltaMs: number): void {
+    this.#nowMs += deltaMs;
+  }
+
+  /** Run deferred work until none is left. */
+  runDeferred(): void {
+    while (this.#deferred.length > 0) {
+      const batch = this.#deferred;
+      this.#deferred = [];
+      for (const fn of batch) fn();
+    }
+  }
+
+  /** Move time forward by `deltaMs`, firing due timers (and deferred work) in order. */
+  advance(deltaMs: number): void {
+    const targetMs = this.#monotonicMs + deltaMs;
+    this.runDeferred();
+    for (;;) {
+      const next = this.#nextDue(targetMs);
+      if (next === undefined) break;
+      const [id, timer] = next;
+      this.#nowMs += timer.dueMs - this.#monotonicMs;
+      this.#monotonicMs = timer.dueMs;
+      if (timer.intervalMs > 0) {
+        timer.dueMs += timer.intervalMs;
+        timer.sequence = this.#sequence++;
+      } else {
+        this.#timers.delete(id);
+      }
+      timer.fn();
+      this.runDeferred();
+    }
+    this.#nowMs += targetMs - this.#monotonicMs;
+    this.#monotonicMs = targetMs;
+  }
+
+  /** Milliseconds until the earliest timer, or undefined when none is pending. */
+  nextTimerInMs(): number | undefined {
+    let earliest: number | undefined;
+    for (const timer of this.#timers.values()) {
+      if (earliest === undefined || timer.dueMs < earliest) earliest = timer.dueMs;
+    }
+    return earliest === undefined ? undefined : Math.max(0, earliest - this.#monotonicMs);
+  }
+
+  #add(delayMs: number, intervalMs: number, fn: () => void): TimerHandle {
+    const id = this.#sequence++;
+    this.#timers.set(id, { dueMs: this.#monotonicMs + Math.max(0, delayMs), sequence: id, intervalMs, fn });
+    return { cancel: () => this.#timers.delete(id) };
+  }
+
+  #nextDue(limitMs: number) {
+    let best: [number, { dueMs: number; sequence: number; intervalMs: number; fn: () => void }] | undefined;
+    for (const entry of this.#timers) {
+      const timer = entry[1];
+      if (timer.dueMs > limitMs) continue;
+      if (!best || timer.dueMs < best[1].dueMs || (timer.dueMs === best[1].dueMs && timer.sequence < best[1].sequence)) {
+        best = entry;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The storage seam. A node's shells receive a Store through their constructor: LmdbStore in a node
+ * process, MemoryStore in unit tests and the simulator. Both honour this contract exactly.
+ *
+ * Writes are staged synchronously and made durable in groups: every write staged during one
+ * event-loop turn is committed in one transaction (group commit). A caller acknowledges a write to
+ * its client only after `commit()` resolves. Reads and scans see staged writes (read-your-writes
+ * inside the node); a crash loses exactly the staged, uncommitted ones.
+ */
+
+/** Named tables (LMDB named databases). Keys and values are raw bytes. */
+export type Table = 'data' | 'expiry' | 'meta' | 'hints';
+
+export const TABLES: readonly Table[] = ['data', 'expiry', 'meta', 'hints'];
+
+export interface KeyRange {
+  /** Inclusive lower bound; omitted = from the first key. */
+  readonly start?: Buffer;
+  /** Exclusive upper bound; omitted = to the last key. */
+  readonly end?: Buffer;
+}
+
+export interface Store {
+  get(table: Table, key: Buffer): Buffer | undefined;
+  /**
+   * Stage a write. Throws StorageFullError when the store cannot take it; the whole pending group
+   * is then abandoned and its `commit()` promises reject, so no write in it is ever acknowledged.
+   */
+  put(table: Table, key: Buffer, value: Buffer): void;
+  delete(table: Table, key: Buffer): void;
+  /** Visit entries in byte order of key within `range` until `visit` returns false. */
+  scan(table: Table, range: KeyRange, visit: (key: Buffer, value: Buffer) => boolean): void;
+  /**
+   * Resolves once every write staged before this call is committed (and synced to disk when the
+   * store is in its durable mode). Rejects with a StorageError if that group could not be committed.
+   */
+  commit(): Promise<void>;
+  /** Commit what is staged and release the store; later calls throw. */
+  close(): void;
+}
+
+/** A write could not be made durable. The message is safe to show a client. */
+export class StorageError extends Error {
+  override name = 'StorageError';
+}
+
+/** The store is out of space (LMDB map full, or the disk is). */
+export class StorageFullError extends StorageError {
+  override name = 'StorageFullError';
+}
