@@ -6,12 +6,32 @@
  * event-loop turn is committed in one transaction (group commit). A caller acknowledges a write to
  * its client only after `commit()` resolves. Reads and scans see staged writes (read-your-writes
  * inside the node); a crash loses exactly the staged, uncommitted ones.
+ *
+ * Details both implementations share (see src/storage/README.md):
+ * - A group is every write staged in one event-loop turn. If it fails (full disk, full map), every
+ *   write of that turn fails: the failing put/delete throws, `commit()` rejects, and any further
+ *   write in the same turn throws the same error, so a write that was rolled back can never be
+ *   acknowledged by a later `commit()` of the same turn. The next turn starts a fresh group.
+ * - Keys are 1..MAX_KEY_BYTES bytes (LMDB's limit). `put` throws StorageError for other keys without
+ *   touching the group; `get` returns undefined and `delete` does nothing for them.
+ * - Buffers are copied in both directions: `put` may be followed by mutating its arguments, and
+ *   every Buffer returned by `get`/`scan` belongs to the caller.
+ * - After `close()`, get/put/delete/scan throw StorageError and `commit()` returns a rejected promise.
  */
 
 /** Named tables (LMDB named databases). Keys and values are raw bytes. */
 export type Table = 'data' | 'expiry' | 'meta' | 'hints';
 
 export const TABLES: readonly Table[] = ['data', 'expiry', 'meta', 'hints'];
+
+/** The longest key LMDB stores (its compiled-in MDB_MAXKEYSIZE). Layers above must keep user keys
+ * short enough that every derived key (data, expiry, hints) fits. */
+export const MAX_KEY_BYTES = 511;
+
+/** True when `key` can be stored: 1..MAX_KEY_BYTES bytes. */
+export function isStorableKey(key: Buffer): boolean {
+  return key.length > 0 && key.length <= MAX_KEY_BYTES;
+}
 
 export interface KeyRange {
   /** Inclusive lower bound; omitted = from the first key. */
@@ -28,7 +48,10 @@ export interface Store {
    */
   put(table: Table, key: Buffer, value: Buffer): void;
   delete(table: Table, key: Buffer): void;
-  /** Visit entries in byte order of key within `range` until `visit` returns false. */
+  /**
+   * Visit entries in byte order of key within `range` until `visit` returns false. `visit` may write
+   * to the store; whether the rest of the scan sees those writes is unspecified.
+   */
   scan(table: Table, range: KeyRange, visit: (key: Buffer, value: Buffer) => boolean): void;
   /**
    * Resolves once every write staged before this call is committed (and synced to disk when the
@@ -36,7 +59,7 @@ export interface Store {
    */
   commit(): Promise<void>;
   /** Commit what is staged and release the store; later calls throw. */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** A write could not be made durable. The message is safe to show a client. */

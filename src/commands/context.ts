@@ -1,0 +1,76 @@
+import type { NodeConfig } from '../config/options';
+import type { Coordinator } from '../coordinator/coordinator';
+import type { Clock } from '../lib/clock';
+import type { CommandSpec } from './command';
+
+/** Per-connection state a command may read or change. */
+export interface ClientSession {
+  readonly id: number;
+  /** "ip:port" of the client. */
+  readonly address: string;
+  /** "ip:port" of the node's socket. */
+  readonly localAddress: string;
+  readonly connectedAtMs: number;
+  name: string;
+  protocol: 2 | 3;
+  lastCommand: string;
+  lastActiveMs: number;
+  /** Set by QUIT: close once this reply is written. */
+  closeAfterReply: boolean;
+  /** Bytes waiting in the socket's output buffer. */
+  readonly outputBytes: () => number;
+  /** Close the connection at once (CLIENT KILL semantics). */
+  readonly kill: () => void;
+}
+
+export interface ClientDirectory {
+  list(): readonly ClientSession[];
+  readonly connectedCount: number;
+  readonly rejectedCount: number;
+  readonly acceptedCount: number;
+}
+
+export interface CommandTable {
+  get(name: string): CommandSpec | undefined;
+  all(): readonly CommandSpec[];
+}
+
+/** Cumulative counters and per-command latency for INFO. */
+export interface StatsView {
+  readonly commandsProcessed: number;
+  readonly connectionsReceived: number;
+  readonly protocolErrors: number;
+  readonly keyspaceHits: number;
+  readonly keyspaceMisses: number;
+  readonly netInputBytes: number;
+  readonly netOutputBytes: number;
+  /** name → calls, total µs and latency percentiles in µs. */
+  commandStats(): ReadonlyArray<{ name: string; calls: number; usecTotal: number; failed: number; p50Usec: number; p99Usec: number; p999Usec: number }>;
+  recordHit(hit: boolean): void;
+}
+
+export interface KeyspaceView {
+  /** Keys holding a value on this node (DBSIZE). */
+  readonly liveKeys: number;
+  readonly expiredKeys: number;
+  readonly storage: () => { mapBytes: number; usedBytes: number };
+}
+
+/** What the node lends a command. Commands never see sockets, the store or the network. */
+export interface NodeServices {
+  readonly nodeId: string;
+  readonly version: string;
+  readonly config: NodeConfig;
+  readonly clock: Clock;
+  readonly startedAtMs: number;
+  readonly coordinator: Coordinator;
+  readonly keyspace: KeyspaceView;
+  readonly clients: ClientDirectory;
+  readonly stats: StatsView;
+  readonly commands: CommandTable;
+}
+
+export interface CommandContext {
+  readonly client: ClientSession;
+  readonly node: NodeServices;
+}

@@ -1,0 +1,17 @@
+import { integer } from '../resp/reply';
+import { ALL_KEYS, CommandSpec } from './command';
+import { visibleValue } from './string-value';
+
+export const EXISTS: CommandSpec = {
+  name: 'exists',
+  arity: -2,
+  flags: ['readonly', 'fast'],
+  keys: ALL_KEYS,
+  group: 'generic',
+  summary: 'Counts how many of the given keys exist (a key named twice counts twice).',
+  run: async (ctx, args) => {
+    const sets = await Promise.all(args.slice(1).map((key) => ctx.node.coordinator.read(key)));
+    const nowMs = ctx.node.clock.nowMs();
+    return integer(sets.filter((set) => visibleValue(set, nowMs) !== undefined).length);
+  },
+};

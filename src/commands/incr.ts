@@ -1,0 +1,55 @@
+import { ReplyError } from '../lib/errors';
+import { Reply, integer } from '../resp/reply';
+import { NOT_AN_INTEGER, parseInt64 } from './args';
+import { CommandSpec, ONE_KEY } from './command';
+import { CommandContext } from './context';
+import { putVersion, visibleValue } from './string-value';
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Add `delta` to the integer stored at `key` (missing = 0), keeping its TTL, as Redis does. */
+async function incrementBy(ctx: CommandContext, key: Buffer, delta: bigint): Promise<Reply> {
+  const { result } = await ctx.node.coordinator.mutate<bigint>(key, (current, nowMs) => {
+    const existing = visibleValue(current, nowMs);
+    const base = existing ? parseInt64(existing.data) : 0n;
+    if (base === undefined) throw new ReplyError(NOT_AN_INTEGER);
+    const next = base + delta;
+    if (next < INT64_MIN || next > INT64_MAX) throw new ReplyError('ERR increment or decrement would overflow');
+    return { write: putVersion(Buffer.from(next.toString()), existing?.expiresAtMs ?? 0), context: 'current', result: next };
+  });
+  return integer(result);
+}
+
+function deltaArg(arg: Buffer): bigint {
+  const delta = parseInt64(arg);
+  if (delta === undefined) throw new ReplyError(NOT_AN_INTEGER);
+  return delta;
+}
+
+const common = { flags: ['write', 'denyoom', 'fast'], keys: ONE_KEY, group: 'string' } as const;
+
+export const INCR: CommandSpec = { ...common, name: 'incr', arity: 2, summary: 'Increments the integer value of a key by one.', run: (ctx, args) => incrementBy(ctx, args[1], 1n) };
+
+export const DECR: CommandSpec = { ...common, name: 'decr', arity: 2, summary: 'Decrements the integer value of a key by one.', run: (ctx, args) => incrementBy(ctx, args[1], -1n) };
+
+export const INCRBY: CommandSpec = {
+  ...common,
+  name: 'incrby',
+  arity: 3,
+  summary: 'Increments the integer value of a key by a number.',
+  run: (ctx, args) => incrementBy(ctx, args[1], deltaArg(args[2])),
+};
+
+export const DECRBY: CommandSpec = {
+  ...common,
+  name: 'decrby',
+  arity: 3,
+  summary: 'Decrements the integer value of a key by a number.',
+  run: (ctx, args) => {
+    const delta = deltaArg(args[2]);
+    // -INT64_MIN does not fit an int64: Redis refuses it the same way.
+    if (delta === INT64_MIN) throw new ReplyError('ERR decrement would overflow');
+    return incrementBy(ctx, args[1], -delta);
+  },
+};

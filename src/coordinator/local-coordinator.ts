@@ -1,0 +1,86 @@
+import { Clock } from '../lib/clock';
+import { ReplyError } from '../lib/errors';
+import { Logger } from '../lib/log';
+import { LocalReplica } from '../replica/local-replica';
+import { DvvSet, join, siblingCount, update } from '../versioning/dvvset';
+import { PruneLimits, prune } from '../versioning/prune';
+import { Coordinator, MutateResult, Mutation, ReadOptions, WriteOptions } from './coordinator';
+import { contextAfterWrite, supersededTimestampMaxMs } from './new-version-context';
+
+export interface SiblingLimits {
+  /** Above this many siblings a key is logged as in trouble. */
+  readonly warnAt: number;
+  /** A write that would leave more siblings than this is refused. */
+  readonly max: number;
+}
+
+export const DEFAULT_SIBLING_LIMITS: SiblingLimits = { warnAt: 25, max: 100 };
+
+export interface LocalCoordinatorOptions {
+  readonly nodeId: string;
+  readonly replica: LocalReplica;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The cluster's default R and W (from --r/--w), used when a request names none. */
+  readonly quorum: { readonly r: number; readonly w: number };
+  readonly siblingLimits: SiblingLimits;
+  readonly pruneLimits: PruneLimits;
+}
+
+/**
+ * The coordinator of a single node (N = R = W = 1). Read, decide and stage happen in one
+ * synchronous step, so read-modify-write commands (INCR, APPEND, SET NX) are atomic on one node.
+ */
+export class LocalCoordinator implements Coordinator {
+  readonly #options: LocalCoordinatorOptions;
+
+  constructor(options: LocalCoordinatorOptions) {
+    this.#options = options;
+  }
+
+  async read(key: Buffer, options: ReadOptions = {}): Promise<DvvSet> {
+    checkQuorum('R', options.r ?? this.#options.quorum.r);
+    const { replica } = this.#options;
+    return replica.read(replica.partitionOf(key), key);
+  }
+
+  async mutate<T>(key: Buffer, mutation: Mutation<T>, options: WriteOptions = {}): Promise<MutateResult<T>> {
+    checkQuorum('W', options.w ?? this.#options.quorum.w);
+    const { replica, clock, nodeId } = this.#options;
+    const partition = replica.partitionOf(key);
+    const current = replica.read(partition, key);
+    const nowMs = clock.nowMs();
+    const outcome = mutation(current, nowMs);
+    if (outcome.write === undefined) return { result: outcome.result, context: join(current) };
+    const context = outcome.context === 'current' ? join(current) : outcome.context;
+    const timestampMs = Math.max(nowMs, supersededTimestampMaxMs(current, context) + 1);
+    // The writer's own entry is never pruned: dropping it would let this node reuse a dot.
+    const next = prune(update(current, context, nodeId, { ...outcome.write, timestampMs }, nowMs), this.#options.pruneLimits, nowMs, new Set([nodeId]));
+    this.#checkSiblings(key, next);
+    replica.write(partition, key, current, next);
+    await replica.commit();
+    return { result: outcome.result, context: contextAfterWrite(context, next, nodeId) };
+  }
+
+  async flushAll(): Promise<void> {
+    const removed = this.#options.replica.clear();
+    await this.#options.replica.commit();
+    this.#options.logger.info({ removed }, 'flushed all keys');
+  }
+
+  #checkSiblings(key: Buffer, next: DvvSet): void {
+    const count = siblingCount(next);
+    const { warnAt, max } = this.#options.siblingLimits;
+    if (count > max) {
+      throw new ReplyError(`ERR too many siblings (${count}, max ${max}): read the key with VGET and write back with its context`);
+    }
+    if (count > warnAt) this.#options.logger.warn({ key: key.toString('latin1').slice(0, 64), siblings: count }, 'sibling count is high');
+  }
+}
+
+/** A single node is its only replica: asking for more than one reply can never be met. */
+function checkQuorum(name: 'R' | 'W', requested: number): void {
+  if (requested > 1) {
+    throw new ReplyError(`UNAVAILABLE ${name}=${requested} cannot be met: 1 replica in this cluster`);
+  }
+}

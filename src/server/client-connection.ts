@@ -1,0 +1,250 @@
+import type { Socket } from 'node:net';
+import { CommandSpec, keysOf } from '../commands/command';
+import { ClientSession, NodeServices } from '../commands/context';
+import { arityAccepts } from '../commands/registry';
+import { Clock } from '../lib/clock';
+import { ReplyError } from '../lib/errors';
+import { Logger } from '../lib/log';
+import { Reply, error } from '../resp/reply';
+import { ReplyWriter, encodeReply } from '../resp/reply-encoder';
+import { RequestDecoder } from '../resp/request-decoder';
+import type { ServerStats } from '../stats/server-stats';
+import { ConnectionLimits } from './connection-limits';
+import { unknownCommandMessage } from './unknown-command';
+
+/** A reply owed to the client, in request order. */
+interface Slot {
+  reply: Reply | undefined;
+  closeAfter: boolean;
+}
+
+export interface ClientConnectionDeps {
+  readonly id: number;
+  readonly services: NodeServices;
+  readonly stats: ServerStats;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly limits: ConnectionLimits;
+  readonly onClose: (connection: ClientConnection) => void;
+}
+
+/**
+ * One client socket. Requests are decoded and started as they arrive (pipelining), replies are
+ * queued in request order and written in batches: one socket write per burst of completions.
+ */
+export class ClientConnection {
+  readonly session: ClientSession;
+  readonly #socket: Socket;
+  readonly #deps: ClientConnectionDeps;
+  readonly #decoder: RequestDecoder;
+  readonly #writer = new ReplyWriter();
+  #queue: Slot[] = [];
+  #queueHead = 0;
+  /** Keys with an unfinished command from this connection → when that command settles. */
+  readonly #keysInFlight = new Map<string, Promise<unknown>>();
+  #flushScheduled = false;
+  #closing = false;
+  #readPaused = false;
+
+  constructor(socket: Socket, deps: ClientConnectionDeps) {
+    this.#socket = socket;
+    this.#deps = deps;
+    const nowMs = deps.clock.nowMs();
+    this.session = {
+      id: deps.id,
+      address: `${socket.remoteAddress}:${socket.remotePort}`,
+      localAddress: `${socket.localAddress}:${socket.localPort}`,
+      connectedAtMs: nowMs,
+      name: '',
+      protocol: 2,
+      lastCommand: 'NULL',
+      lastActiveMs: nowMs,
+      closeAfterReply: false,
+      outputBytes: () => socket.writableLength,
+      kill: () => this.destroy(),
+    };
+    this.#decoder = new RequestDecoder(deps.limits.request, (args) => this.#onCommand(args), (message) => this.#onProtocolError(message));
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('drain', () => this.#maybeResume());
+    socket.on('error', (err) => deps.logger.debug({ client: this.session.address, err: err.message }, 'client socket error'));
+    socket.on('close', () => {
+      this.#closing = true;
+      deps.onClose(this);
+    });
+  }
+
+  /** Stop reading; answer what is owed, then close. Resolves when the socket is closed. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.#socket.destroyed) return resolve();
+      this.#socket.once('close', () => resolve());
+      this.#closing = true;
+      this.#socket.pause();
+      this.#endWhenIdle();
+    });
+  }
+
+  destroy(): void {
+    this.#closing = true;
+    this.#socket.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#deps.stats.recordBytes(chunk.length, 0);
+    this.session.lastActiveMs = this.#deps.clock.nowMs();
+    this.#decoder.feed(chunk);
+    this.#flush();
+  }
+
+  #onCommand(args: Buffer[]): void {
+    if (this.#closing) return;
+    const slot: Slot = { reply: undefined, closeAfter: false };
+    this.#queue.push(slot);
+    const spec = this.#deps.services.commands.get(commandName(args[0]));
+    if (spec === undefined) return this.#complete(slot, error(unknownCommandMessage(args)));
+    if (!arityAccepts(spec, args.length)) return this.#complete(slot, error(`ERR wrong number of arguments for '${spec.name}' command`));
+    this.session.lastCommand = spec.name;
+    const waitFor = this.#keysInFlight.size === 0 ? [] : this.#pendingFor(spec, args);
+    if (waitFor.length === 0) this.#run(spec, args, slot);
+    else this.#track(spec, args, Promise.all(waitFor).then(() => this.#run(spec, args, slot)));
+    if (this.#queue.length - this.#queueHead >= this.#deps.limits.pendingRepliesPause) this.#pauseReading();
+  }
+
+  #run(spec: CommandSpec, args: Buffer[], slot: Slot): Promise<unknown> | undefined {
+    const startMs = this.#deps.clock.monotonicMs();
+    const finish = (reply: Reply) => {
+      this.#deps.stats.recordCommand(spec.name, (this.#deps.clock.monotonicMs() - startMs) * 1000, reply.kind === 'error');
+      if (this.session.closeAfterReply) slot.closeAfter = true;
+      this.#complete(slot, reply);
+    };
+    let result: Reply | Promise<Reply>;
+    try {
+      result = spec.run({ client: this.session, node: this.#deps.services }, args);
+    } catch (err) {
+      finish(this.#errorReply(spec, err));
+      return undefined;
+    }
+    if (!(result instanceof Promise)) {
+      finish(result);
+      return undefined;
+    }
+    const settled = result.then(finish, (err) => finish(this.#errorReply(spec, err)));
+    this.#track(spec, args, settled);
+    return settled;
+  }
+
+  /** Remember that `settled` is this connection's latest unfinished command on each of its keys. */
+  #track(spec: CommandSpec, args: Buffer[], settled: Promise<unknown>): void {
+    const keys = keysOf(spec, args).map((key) => key.toString('latin1'));
+    for (const key of keys) this.#keysInFlight.set(key, settled);
+    void settled.finally(() => {
+      for (const key of keys) if (this.#keysInFlight.get(key) === settled) this.#keysInFlight.delete(key);
+    });
+  }
+
+  #pendingFor(spec: CommandSpec, args: Buffer[]): Promise<unknown>[] {
+    const pending: Promise<unknown>[] = [];
+    for (const key of keysOf(spec, args)) {
+      const inFlight = this.#keysInFlight.get(key.toString('latin1'));
+      if (inFlight !== undefined) pending.push(inFlight);
+    }
+    return pending;
+  }
+
+  #errorReply(spec: CommandSpec, err: unknown): Reply {
+    if (err instanceof ReplyError) return error(err.message);
+    this.#deps.logger.error({ command: spec.name, err }, 'command failed unexpectedly');
+    return error(`ERR internal error in '${spec.name}': ${(err as Error)?.message ?? String(err)}`);
+  }
+
+  #complete(slot: Slot, reply: Reply): void {
+    slot.reply = reply;
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      // Replies completing in the same microtask burst leave in one write.
+      queueMicrotask(() => this.#flush());
+    }
+  }
+
+  #onProtocolError(message: string): void {
+    this.#deps.stats.recordProtocolError();
+    this.#deps.logger.info({ client: this.session.address, message }, 'protocol error, closing client');
+    this.#queue.push({ reply: error(`ERR ${message}`), closeAfter: true });
+    this.#closing = true;
+  }
+
+  /** Write every reply at the head of the queue that is ready, in order, as one buffer. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#socket.destroyed) return;
+    let closeNow = false;
+    while (this.#queueHead < this.#queue.length) {
+      const slot = this.#queue[this.#queueHead];
+      if (slot.reply === undefined) break;
+      encodeReply(slot.reply, this.session.protocol, this.#writer);
+      this.#queueHead++;
+      if (slot.closeAfter) {
+        closeNow = true;
+        break;
+      }
+    }
+    if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#queueHead);
+      this.#queueHead = 0;
+    }
+    if (this.#writer.byteLength > 0) {
+      const bytes = this.#writer.take();
+      this.#deps.stats.recordBytes(0, bytes.length);
+      this.#socket.write(bytes);
+    }
+    if (closeNow) {
+      this.#closing = true;
+      this.#socket.end();
+      return;
+    }
+    this.#checkOutput();
+    if (this.#closing) this.#endWhenIdle();
+    else this.#maybeResume();
+  }
+
+  #checkOutput(): void {
+    const outputBytes = this.#socket.writableLength;
+    if (outputBytes > this.#deps.limits.outputBytesMax) {
+      this.#deps.logger.warn({ client: this.session.address, outputBytes }, 'client output buffer over limit, disconnecting');
+      this.destroy();
+    } else if (outputBytes > this.#deps.limits.outputBytesPause) this.#pauseReading();
+  }
+
+  #pauseReading(): void {
+    if (this.#readPaused) return;
+    this.#readPaused = true;
+    this.#socket.pause();
+  }
+
+  #maybeResume(): void {
+    if (!this.#readPaused || this.#closing) return;
+    const owed = this.#queue.length - this.#queueHead;
+    if (owed < this.#deps.limits.pendingRepliesPause / 2 && this.#socket.writableLength <= this.#deps.limits.outputBytesPause) {
+      this.#readPaused = false;
+      this.#socket.resume();
+    }
+  }
+
+  #endWhenIdle(): void {
+    if (this.#queueHead >= this.#queue.length && !this.#socket.destroyed) this.#socket.end();
+  }
+}
+
+/** Command names arrive in any case; most clients send upper or lower case, so cache both. */
+const nameCache = new Map<string, string>();
+const NAME_CACHE_MAX = 1024;
+
+function commandName(arg: Buffer): string {
+  const raw = arg.toString('latin1');
+  const cached = nameCache.get(raw);
+  if (cached !== undefined) return cached;
+  const lower = raw.toLowerCase();
+  if (nameCache.size < NAME_CACHE_MAX) nameCache.set(raw, lower);
+  return lower;
+}

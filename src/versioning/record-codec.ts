@@ -1,0 +1,81 @@
+/**
+ * A key's DVVSet as stored in LMDB and carried between nodes: the protobuf `Record` message of
+ * proto/record.proto (one schema for disk and wire). Encoding is deterministic (entries in set
+ * order, which is sorted by actor; proto3 omits defaults), so equal sets give equal bytes and
+ * Merkle digests can hash the bytes.
+ *
+ * Decoding validates the DVVSet invariants and throws InvalidRecordError otherwise, because the
+ * bytes may come from a faulty disk or a peer speaking garbage (SPEC section 3.6): better one
+ * refused record than a corrupt clock that silently supersedes writes. Decoded `data` is a
+ * fresh Buffer, independent of the input (LMDB may hand out buffers it later reuses).
+ */
+import { dynkv } from '../generated/proto';
+import { compareActors, type ClockEntry, type DvvSet, type Version } from './dvvset';
+import { uint64ToNumber } from './uint64';
+
+export class InvalidRecordError extends Error {
+  override name = 'InvalidRecordError';
+
+  constructor(detail: string) {
+    super(`invalid record: ${detail}`);
+  }
+}
+
+export function encodeRecord(set: DvvSet): Buffer {
+  const message: dynkv.record.IRecord = {
+    entries: set.entries.map((entry) => ({
+      actor: entry.actor,
+      counter: entry.counter,
+      updatedMs: entry.updatedMs,
+      versions: entry.versions.map((version) => ({
+        data: version.data,
+        tombstone: version.tombstone,
+        timestampMs: version.timestampMs,
+        expiresAtMs: version.expiresAtMs,
+      })),
+    })),
+  };
+  const bytes = dynkv.record.Record.encode(message).finish();
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export function decodeRecord(bytes: Buffer): DvvSet {
+  let message: dynkv.record.Record;
+  try {
+    message = dynkv.record.Record.decode(bytes);
+  } catch {
+    throw new InvalidRecordError('not a record message');
+  }
+  const entries: ClockEntry[] = [];
+  for (const entry of message.entries) {
+    const actor = entry.actor ?? '';
+    if (actor.length === 0) throw new InvalidRecordError('empty actor');
+    const previous = entries[entries.length - 1];
+    if (previous !== undefined && compareActors(previous.actor, actor) >= 0) {
+      throw new InvalidRecordError('entries not sorted by actor or duplicated');
+    }
+    const counter = uint(entry.counter, 'counter');
+    if (counter < 1) throw new InvalidRecordError('counter below 1');
+    const versions = (entry.versions ?? []).map(decodeVersion);
+    if (versions.length > counter) throw new InvalidRecordError('more versions than events');
+    entries.push({ actor, counter, versions, updatedMs: uint(entry.updatedMs, 'updated_ms') });
+  }
+  return { entries };
+}
+
+function decodeVersion(version: dynkv.record.IVersion): Version {
+  const data = version.data;
+  return {
+    // A copy: the decoder's bytes may be a view into the caller's buffer.
+    data: data && data.length > 0 ? Buffer.from(data) : Buffer.alloc(0),
+    tombstone: version.tombstone === true,
+    timestampMs: uint(version.timestampMs, 'timestamp_ms'),
+    expiresAtMs: uint(version.expiresAtMs, 'expires_at_ms'),
+  };
+}
+
+function uint(value: unknown, field: string): number {
+  const number = uint64ToNumber(value);
+  if (number === undefined) throw new InvalidRecordError(`${field} is not a safe integer`);
+  return number;
+}
