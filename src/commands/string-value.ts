@@ -9,6 +9,12 @@ import type { CommandContext } from './context';
  * and nothing at all if that pick is a tombstone or has expired (SPEC section 2, GET).
  */
 export function visibleValue(set: DvvSet, nowMs: number): Version | undefined {
+  // The common case, one version: no sibling list to build.
+  if (set.entries.length === 1 && set.entries[0].versions.length === 1) {
+    const only = set.entries[0].versions[0];
+    return isLive(only, nowMs) ? only : undefined;
+  }
+  if (set.entries.length === 0) return undefined;
   const winner = pickWinner(siblings(set));
   return winner !== undefined && isLive(winner.version, nowMs) ? winner.version : undefined;
 }

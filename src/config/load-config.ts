@@ -114,7 +114,7 @@ function buildConfig(raw: RawValues): NodeConfig {
     requestTimeoutMs: toInt('request-timeout', value('request-timeout', 1000)),
     maxValueBytes: toInt('max-value-bytes', value('max-value-bytes', DEFAULT_MAX_VALUE_BYTES)),
     maxDataBytes: toInt('max-data-bytes', value('max-data-bytes', 8 * 1024 ** 3)),
-    durability: toEnum('durability', value('durability', 'fsync')) as NodeConfig['durability'],
+    durability: toEnum('durability', value('durability', 'commit')) as NodeConfig['durability'],
     maxClients: toInt('max-clients', value('max-clients', 10000)),
     logLevel: toEnum('log-level', value('log-level', 'info')) as NodeConfig['logLevel'],
   };

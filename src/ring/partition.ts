@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digestOf } from 'node:crypto';
 
 /**
  * Which of the Q fixed ring partitions a key belongs to (the Dynamo paper's strategy 3).
@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 export const PARTITIONS_MAX = 4096;
 
 export function partitionOf(key: Buffer, partitionCount: number): number {
-  const digest = createHash('md5').update(key).digest();
+  const digest = digestOf('md5', key, 'buffer');
   const hash = digest.readBigUInt64BE(0);
   return Number((hash * BigInt(partitionCount)) >> 64n);
 }

@@ -10,6 +10,7 @@ import { ReplyWriter, encodeReply } from '../resp/reply-encoder';
 import { RequestDecoder } from '../resp/request-decoder';
 import type { ServerStats } from '../stats/server-stats';
 import { ConnectionLimits } from './connection-limits';
+import { KeyOrdering } from './key-ordering';
 import { unknownCommandMessage } from './unknown-command';
 
 /** A reply owed to the client, in request order. */
@@ -40,8 +41,7 @@ export class ClientConnection {
   readonly #writer = new ReplyWriter();
   #queue: Slot[] = [];
   #queueHead = 0;
-  /** Keys with an unfinished command from this connection → when that command settles. */
-  readonly #keysInFlight = new Map<string, Promise<unknown>>();
+  readonly #ordering = new KeyOrdering();
   #flushScheduled = false;
   #closing = false;
   #readPaused = false;
@@ -105,13 +105,15 @@ export class ClientConnection {
     if (spec === undefined) return this.#complete(slot, error(unknownCommandMessage(args)));
     if (!arityAccepts(spec, args.length)) return this.#complete(slot, error(`ERR wrong number of arguments for '${spec.name}' command`));
     this.session.lastCommand = spec.name;
-    const waitFor = this.#keysInFlight.size === 0 ? [] : this.#pendingFor(spec, args);
-    if (waitFor.length === 0) this.#run(spec, args, slot);
-    else this.#track(spec, args, Promise.all(waitFor).then(() => this.#run(spec, args, slot)));
+    const keys = keysOf(spec, args);
+    const waitFor = this.#ordering.waitFor(keys);
+    if (waitFor === undefined) this.#run(spec, args, keys, slot);
+    else this.#ordering.started(keys, Promise.all(waitFor).then(() => this.#run(spec, args, [], slot)));
     if (this.#queue.length - this.#queueHead >= this.#deps.limits.pendingRepliesPause) this.#pauseReading();
   }
 
-  #run(spec: CommandSpec, args: Buffer[], slot: Slot): Promise<unknown> | undefined {
+  /** Run a command; `keys` are registered with the ordering if it completes asynchronously. */
+  #run(spec: CommandSpec, args: Buffer[], keys: readonly Buffer[], slot: Slot): Promise<unknown> | undefined {
     const startMs = this.#deps.clock.monotonicMs();
     const finish = (reply: Reply) => {
       this.#deps.stats.recordCommand(spec.name, (this.#deps.clock.monotonicMs() - startMs) * 1000, reply.kind === 'error');
@@ -130,26 +132,8 @@ export class ClientConnection {
       return undefined;
     }
     const settled = result.then(finish, (err) => finish(this.#errorReply(spec, err)));
-    this.#track(spec, args, settled);
+    if (keys.length > 0) this.#ordering.started(keys, settled);
     return settled;
-  }
-
-  /** Remember that `settled` is this connection's latest unfinished command on each of its keys. */
-  #track(spec: CommandSpec, args: Buffer[], settled: Promise<unknown>): void {
-    const keys = keysOf(spec, args).map((key) => key.toString('latin1'));
-    for (const key of keys) this.#keysInFlight.set(key, settled);
-    void settled.finally(() => {
-      for (const key of keys) if (this.#keysInFlight.get(key) === settled) this.#keysInFlight.delete(key);
-    });
-  }
-
-  #pendingFor(spec: CommandSpec, args: Buffer[]): Promise<unknown>[] {
-    const pending: Promise<unknown>[] = [];
-    for (const key of keysOf(spec, args)) {
-      const inFlight = this.#keysInFlight.get(key.toString('latin1'));
-      if (inFlight !== undefined) pending.push(inFlight);
-    }
-    return pending;
   }
 
   #errorReply(spec: CommandSpec, err: unknown): Reply {

@@ -6,8 +6,9 @@
  *
  * Decoding validates the DVVSet invariants and throws InvalidRecordError otherwise, because the
  * bytes may come from a faulty disk or a peer speaking garbage (SPEC section 3.6): better one
- * refused record than a corrupt clock that silently supersedes writes. Decoded `data` is a
- * fresh Buffer, independent of the input (LMDB may hand out buffers it later reuses).
+ * refused record than a corrupt clock that silently supersedes writes. Decoded `data` is a view
+ * into the input bytes (no copy on the read path): callers pass buffers they own and never reuse
+ * (the Store returns copies; network frames are not recycled).
  */
 import { dynkv } from '../generated/proto';
 import { compareActors, type ClockEntry, type DvvSet, type Version } from './dvvset';
@@ -66,12 +67,17 @@ export function decodeRecord(bytes: Buffer): DvvSet {
 function decodeVersion(version: dynkv.record.IVersion): Version {
   const data = version.data;
   return {
-    // A copy: the decoder's bytes may be a view into the caller's buffer.
-    data: data && data.length > 0 ? Buffer.from(data) : Buffer.alloc(0),
+    data: data && data.length > 0 ? asBuffer(data) : EMPTY,
     tombstone: version.tombstone === true,
     timestampMs: uint(version.timestampMs, 'timestamp_ms'),
     expiresAtMs: uint(version.expiresAtMs, 'expires_at_ms'),
   };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function uint(value: unknown, field: string): number {

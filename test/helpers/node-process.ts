@@ -52,6 +52,8 @@ export class NodeProcess {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.options.env } });
     this.child = child;
     this.exitCode = null;
+    // Only lines of this run count: an earlier run's "listening" line must not end the wait.
+    const firstLine = this.logLines.length;
     running.add(this);
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -69,7 +71,7 @@ export class NodeProcess {
       }),
     );
     const deadline = Date.now() + START_TIMEOUT_MS;
-    while (!this.logLines.some((line) => line.includes('listening on'))) {
+    while (!this.logLines.slice(firstLine).some((line) => line.includes('listening on'))) {
       if (this.exitCode !== null || child.exitCode !== null) {
         await exited;
         throw new Error(`dynkv exited with ${this.exitCode} before listening: ${this.stderr}`);

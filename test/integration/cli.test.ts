@@ -29,7 +29,7 @@ test.each([
   [['start', '--bogus', '1'], /^dynkv: unknown option '--bogus'/],
   [['start', '--port', 'abc'], /^dynkv: --port must be an integer, got 'abc'/],
   [['start', '--port', '70000'], /^dynkv: --port must be at most 65535/],
-  [['start', '--n', '1', '--w', '2'], /^dynkv: --w 2 is larger than --n 1/],
+  [['start', '--n', '1', '--r', '1', '--w', '2'], /^dynkv: --w 2 is larger than --n 1/],
   [['start', '--log-level', 'loud'], /^dynkv: --log-level must be one of/],
   [['start', '--config', '/nonexistent/dynkv.json'], /^dynkv: cannot read config file/],
   [['frobnicate'], /^dynkv: unknown command 'frobnicate'/],

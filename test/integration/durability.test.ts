@@ -23,6 +23,7 @@ test('every acknowledged write is there after kill -9 and restart', async () => 
   // Kill while later writes may still be in flight: only acknowledged ones must survive.
   await Promise.race([Promise.all(writes), new Promise((resolve) => setTimeout(resolve, 30))]);
   const snapshot = [...acknowledged];
+  expect(snapshot.length).toBeGreaterThan(0);
   await node.kill('SIGKILL');
   redis.disconnect();
   await node.restart();

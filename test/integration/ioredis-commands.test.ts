@@ -143,7 +143,7 @@ describe('keys and expiry', () => {
 
   test('many expiring keys all disappear by themselves', async () => {
     const pipeline = redis.pipeline();
-    for (let i = 0; i < 1000; i++) pipeline.set(`e${i}`, 'v', 'PX', 100 + (i % 50));
+    for (let i = 0; i < 1000; i++) pipeline.set(`e${i}`, 'v', 'PX', 400 + (i % 100));
     await pipeline.exec();
     expect(await redis.dbsize()).toBe(1000);
     await eventually(async () => (await redis.dbsize()) === 0, 5000);

@@ -10,7 +10,7 @@ function load(argv: string[], env: Record<string, string> = {}, files: Record<st
 
 test('defaults follow SPEC section 1', () => {
   const config = load([]);
-  expect(config).toMatchObject({ host: '127.0.0.1', port: 6379, peerPort: 16379, dataDir: './data/6379', n: 3, r: 2, w: 2, partitions: 64, requestTimeoutMs: 1000, maxValueBytes: 8 * 1024 * 1024, logLevel: 'info', durability: 'fsync' });
+  expect(config).toMatchObject({ host: '127.0.0.1', port: 6379, peerPort: 16379, dataDir: './data/6379', n: 3, r: 2, w: 2, partitions: 64, requestTimeoutMs: 1000, maxValueBytes: 8 * 1024 * 1024, logLevel: 'info', durability: 'commit' });
   expect(config.nodeId).toBeUndefined();
   expect(config.seeds).toEqual([]);
 });
