@@ -1,6 +1,6 @@
 import { integer } from '../resp/reply';
 import { CommandSpec, ONE_KEY } from './command';
-import { checkKeySize, checkValueSize, putVersion, visibleValue } from './string-value';
+import { checkValueSize, putVersion, visibleValue } from './string-value';
 
 export const APPEND: CommandSpec = {
   name: 'append',
@@ -10,7 +10,6 @@ export const APPEND: CommandSpec = {
   group: 'string',
   summary: 'Appends a string to the value of a key (keeps its TTL); creates the key if missing.',
   run: async (ctx, args) => {
-    checkKeySize(args[1]);
     const { result } = await ctx.node.coordinator.mutate<number>(args[1], (current, nowMs) => {
       const existing = visibleValue(current, nowMs);
       const data = existing ? Buffer.concat([existing.data, args[2]]) : Buffer.from(args[2]);

@@ -2,7 +2,8 @@ import { OK } from '../resp/reply';
 import { wrongArity } from './args';
 import { CommandSpec } from './command';
 import { runSet } from './set';
-import { checkKeySize, checkValueSize } from './string-value';
+import { checkKeySize } from '../coordinator/key-limits';
+import { checkValueSize } from './string-value';
 
 export const MSET: CommandSpec = {
   name: 'mset',

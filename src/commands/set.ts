@@ -4,7 +4,7 @@ import { SYNTAX_ERROR } from './args';
 import { CommandSpec, ONE_KEY } from './command';
 import { CommandContext } from './context';
 import { ExpiryUnit, deadlineMs } from './expiry-options';
-import { checkKeySize, checkValueSize, putVersion, visibleValue } from './string-value';
+import { checkValueSize, putVersion, visibleValue } from './string-value';
 
 /** SET's options after parsing: at most one expiry form, at most one of NX/XX. */
 export interface SetOptions {
@@ -34,7 +34,6 @@ export function parseSetOptions(args: readonly Buffer[], from: number): SetOptio
  * NX/XX and GET are decided on what the coordinator read: best effort, not linearizable, in a cluster.
  */
 export async function runSet(ctx: CommandContext, key: Buffer, value: Buffer, options: SetOptions, commandName: string): Promise<Reply> {
-  checkKeySize(key);
   checkValueSize(ctx, value.length);
   const { expiry } = options;
   // Validate the expiry before touching anything, so a bad time never writes.

@@ -30,10 +30,3 @@ export function checkValueSize(ctx: CommandContext, bytes: number): void {
   const max = ctx.node.config.maxValueBytes;
   if (bytes > max) throw new ReplyError(`ERR value too large (${bytes} bytes, max-value-bytes is ${max})`);
 }
-
-/** Keys are bounded like values so that one key cannot eat the store. */
-export const KEY_BYTES_MAX = 64 * 1024;
-
-export function checkKeySize(key: Buffer): void {
-  if (key.length > KEY_BYTES_MAX) throw new ReplyError(`ERR key too large (${key.length} bytes, max ${KEY_BYTES_MAX})`);
-}

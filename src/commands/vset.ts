@@ -2,7 +2,7 @@ import { bulk } from '../resp/reply';
 import { EMPTY_VERSION_VECTOR } from '../versioning/dvvset';
 import { encodeContext } from '../versioning/context-codec';
 import { CommandSpec, ONE_KEY } from './command';
-import { checkKeySize, checkValueSize, putVersion } from './string-value';
+import { checkValueSize, putVersion } from './string-value';
 import { parseVersionedOptions } from './versioned-options';
 
 export const VSET: CommandSpec = {
@@ -13,7 +13,6 @@ export const VSET: CommandSpec = {
   group: 'dynkv',
   summary: 'VSET key value [CONTEXT ctx] [W w] [EX s|PX ms]: a version superseding exactly what ctx covers.',
   run: async (ctx, args) => {
-    checkKeySize(args[1]);
     checkValueSize(ctx, args[2].length);
     const options = parseVersionedOptions(ctx, args, 3, ['CONTEXT', 'W', 'EX', 'PX'], 'vset');
     const written = await ctx.node.coordinator.mutate(

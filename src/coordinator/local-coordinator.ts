@@ -2,9 +2,11 @@ import { Clock } from '../lib/clock';
 import { ReplyError } from '../lib/errors';
 import { Logger } from '../lib/log';
 import { LocalReplica } from '../replica/local-replica';
+import { StorageError } from '../storage/store';
 import { DvvSet, join, siblingCount, update } from '../versioning/dvvset';
 import { PruneLimits, prune } from '../versioning/prune';
 import { Coordinator, MutateResult, Mutation, ReadOptions, WriteOptions } from './coordinator';
+import { checkKeySize } from './key-limits';
 import { contextAfterWrite, supersededTimestampMaxMs } from './new-version-context';
 
 export interface SiblingLimits {
@@ -33,9 +35,12 @@ export interface LocalCoordinatorOptions {
  */
 export class LocalCoordinator implements Coordinator {
   readonly #options: LocalCoordinatorOptions;
+  /** The writer's own clock entry is never pruned: dropping it would let this node reuse a dot. */
+  readonly #pruneKeep: ReadonlySet<string>;
 
   constructor(options: LocalCoordinatorOptions) {
     this.#options = options;
+    this.#pruneKeep = new Set([options.nodeId]);
   }
 
   async read(key: Buffer, options: ReadOptions = {}): Promise<DvvSet> {
@@ -46,6 +51,7 @@ export class LocalCoordinator implements Coordinator {
 
   async mutate<T>(key: Buffer, mutation: Mutation<T>, options: WriteOptions = {}): Promise<MutateResult<T>> {
     checkQuorum('W', options.w ?? this.#options.quorum.w);
+    checkKeySize(key);
     const { replica, clock, nodeId } = this.#options;
     const partition = replica.partitionOf(key);
     const current = replica.read(partition, key);
@@ -54,17 +60,27 @@ export class LocalCoordinator implements Coordinator {
     if (outcome.write === undefined) return { result: outcome.result, context: join(current) };
     const context = outcome.context === 'current' ? join(current) : outcome.context;
     const timestampMs = Math.max(nowMs, supersededTimestampMaxMs(current, context) + 1);
-    // The writer's own entry is never pruned: dropping it would let this node reuse a dot.
-    const next = prune(update(current, context, nodeId, { ...outcome.write, timestampMs }, nowMs), this.#options.pruneLimits, nowMs, new Set([nodeId]));
+    const next = prune(update(current, context, nodeId, { ...outcome.write, timestampMs }, nowMs), this.#options.pruneLimits, nowMs, this.#pruneKeep);
     this.#checkSiblings(key, next);
-    replica.write(partition, key, current, next);
-    await replica.commit();
+    try {
+      replica.write(partition, key, current, next);
+      await replica.commit();
+    } catch (err) {
+      // A full or failing disk is the client's answer, not a crash: nothing was acknowledged.
+      if (err instanceof StorageError) throw new ReplyError(`ERR write refused, ${err.message}`);
+      throw err;
+    }
     return { result: outcome.result, context: contextAfterWrite(context, next, nodeId) };
   }
 
   async flushAll(): Promise<void> {
     const removed = this.#options.replica.clear();
-    await this.#options.replica.commit();
+    try {
+      await this.#options.replica.commit();
+    } catch (err) {
+      if (err instanceof StorageError) throw new ReplyError(`ERR flush failed, ${err.message}`);
+      throw err;
+    }
     this.#options.logger.info({ removed }, 'flushed all keys');
   }
 

@@ -243,6 +243,11 @@ describe('protocol and server', () => {
     await expect(redis.set('toobig', Buffer.alloc(1024 * 1024 + 1))).rejects.toThrow(/^ERR value too large/);
     await expect(redis.append('big', 'x')).rejects.toThrow(/^ERR value too large/);
     expect(await redis.exists('toobig')).toBe(0);
+    await redis.set('k'.repeat(448), 'longest key');
+    expect(await redis.get('k'.repeat(448))).toBe('longest key');
+    await expect(redis.set('k'.repeat(449), 'v')).rejects.toThrow('ERR key too large (449 bytes, max 448)');
+    await expect(redis.call('VSET', 'k'.repeat(449), 'v')).rejects.toThrow(/^ERR key too large/);
+    expect(await redis.get('k'.repeat(449))).toBeNull();
     expect(await redis.ping()).toBe('PONG');
   });
 
