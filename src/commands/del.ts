@@ -1,14 +1,11 @@
 import { integer } from '../resp/reply';
 import { ALL_KEYS, CommandSpec } from './command';
 import { CommandContext } from './context';
-import { TOMBSTONE, visibleValue } from './string-value';
 
 /** Delete one key: a tombstone superseding what the coordinator saw. Resolves 1 if it existed. */
 export async function deleteKey(ctx: CommandContext, key: Buffer): Promise<number> {
-  const { result } = await ctx.node.coordinator.mutate<number>(key, (current, nowMs) =>
-    visibleValue(current, nowMs) ? { write: TOMBSTONE, context: 'current', result: 1 } : { result: 0 },
-  );
-  return result;
+  const { result } = await ctx.node.coordinator.mutate(key, { kind: 'delete' });
+  return result.kind === 'integer' ? Number(result.value) : 0;
 }
 
 export const DEL: CommandSpec = {

@@ -1,9 +1,8 @@
 import { ReplyError } from '../lib/errors';
-import { integer } from '../resp/reply';
 import { SYNTAX_ERROR, parseInt64 } from './args';
 import { CommandSpec, ONE_KEY } from './command';
 import { CommandContext } from './context';
-import { TOMBSTONE, putVersion, visibleValue } from './string-value';
+import { resultReply } from './string-value';
 
 type Condition = 'NX' | 'XX' | 'GT' | 'LT' | undefined;
 
@@ -24,22 +23,6 @@ function parseCondition(args: readonly Buffer[]): Condition {
   return condition;
 }
 
-/** Whether the condition lets a key with `currentMs` (0 = persistent) take `nextMs`. Redis treats "no TTL" as infinite for GT/LT. */
-function allowed(condition: Condition, currentMs: number, nextMs: number): boolean {
-  switch (condition) {
-    case 'NX':
-      return currentMs === 0;
-    case 'XX':
-      return currentMs !== 0;
-    case 'GT':
-      return currentMs !== 0 && nextMs > currentMs;
-    case 'LT':
-      return currentMs === 0 || nextMs < currentMs;
-    default:
-      return true;
-  }
-}
-
 async function expire(ctx: CommandContext, args: readonly Buffer[], unitMs: number, name: string) {
   const raw = parseInt64(args[2]);
   if (raw === undefined) throw new ReplyError('ERR value is not an integer or out of range');
@@ -48,15 +31,8 @@ async function expire(ctx: CommandContext, args: readonly Buffer[], unitMs: numb
   if (deadline > BigInt(Number.MAX_SAFE_INTEGER) || raw * BigInt(unitMs) < -BigInt(Number.MAX_SAFE_INTEGER)) {
     throw new ReplyError(`ERR invalid expire time in '${name}' command`);
   }
-  const { result } = await ctx.node.coordinator.mutate<number>(args[1], (current, nowMs) => {
-    const existing = visibleValue(current, nowMs);
-    const deadlineMs = nowMs + Number(raw) * unitMs;
-    if (!existing || !allowed(condition, existing.expiresAtMs, deadlineMs)) return { result: 0 };
-    // A deadline already past deletes the key, as in Redis.
-    const write = deadlineMs <= nowMs ? TOMBSTONE : putVersion(existing.data, deadlineMs);
-    return { write, context: 'current', result: 1 };
-  });
-  return integer(result);
+  const { result } = await ctx.node.coordinator.mutate(args[1], { kind: 'expire', expiresAtMs: Number(deadline), condition });
+  return resultReply(result);
 }
 
 const common = { arity: -3, flags: ['write', 'fast'], keys: ONE_KEY, group: 'generic' } as const;

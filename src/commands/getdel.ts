@@ -1,6 +1,5 @@
-import { NULL, Reply, bulk } from '../resp/reply';
 import { CommandSpec, ONE_KEY } from './command';
-import { TOMBSTONE, visibleValue } from './string-value';
+import { resultReply } from './string-value';
 
 export const GETDEL: CommandSpec = {
   name: 'getdel',
@@ -9,12 +8,5 @@ export const GETDEL: CommandSpec = {
   keys: ONE_KEY,
   group: 'string',
   summary: 'Returns the value of a key and deletes it.',
-  run: async (ctx, args) => {
-    const { result } = await ctx.node.coordinator.mutate<Reply>(args[1], (current, nowMs) => {
-      const existing = visibleValue(current, nowMs);
-      if (!existing) return { result: NULL };
-      return { write: TOMBSTONE, context: 'current', result: bulk(existing.data) };
-    });
-    return result;
-  },
+  run: async (ctx, args) => resultReply((await ctx.node.coordinator.mutate(args[1], { kind: 'getdel' })).result),
 };

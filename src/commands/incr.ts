@@ -1,24 +1,14 @@
 import { ReplyError } from '../lib/errors';
-import { Reply, integer } from '../resp/reply';
+import { INT64_MIN } from '../lib/int64';
+import { Reply } from '../resp/reply';
 import { NOT_AN_INTEGER, parseInt64 } from './args';
 import { CommandSpec, ONE_KEY } from './command';
 import { CommandContext } from './context';
-import { putVersion, visibleValue } from './string-value';
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
+import { resultReply } from './string-value';
 
 /** Add `delta` to the integer stored at `key` (missing = 0), keeping its TTL, as Redis does. */
 async function incrementBy(ctx: CommandContext, key: Buffer, delta: bigint): Promise<Reply> {
-  const { result } = await ctx.node.coordinator.mutate<bigint>(key, (current, nowMs) => {
-    const existing = visibleValue(current, nowMs);
-    const base = existing ? parseInt64(existing.data) : 0n;
-    if (base === undefined) throw new ReplyError(NOT_AN_INTEGER);
-    const next = base + delta;
-    if (next < INT64_MIN || next > INT64_MAX) throw new ReplyError('ERR increment or decrement would overflow');
-    return { write: putVersion(Buffer.from(next.toString()), existing?.expiresAtMs ?? 0), context: 'current', result: next };
-  });
-  return integer(result);
+  return resultReply((await ctx.node.coordinator.mutate(key, { kind: 'incrby', delta })).result);
 }
 
 function deltaArg(arg: Buffer): bigint {

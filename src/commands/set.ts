@@ -1,10 +1,10 @@
 import { ReplyError } from '../lib/errors';
-import { NULL, OK, Reply, bulk } from '../resp/reply';
+import { Reply } from '../resp/reply';
 import { SYNTAX_ERROR } from './args';
 import { CommandSpec, ONE_KEY } from './command';
 import { CommandContext } from './context';
 import { ExpiryUnit, deadlineMs } from './expiry-options';
-import { checkValueSize, putVersion, visibleValue } from './string-value';
+import { checkValueSize, resultReply } from './string-value';
 
 /** SET's options after parsing: at most one expiry form, at most one of NX/XX. */
 export interface SetOptions {
@@ -36,18 +36,17 @@ export function parseSetOptions(args: readonly Buffer[], from: number): SetOptio
 export async function runSet(ctx: CommandContext, key: Buffer, value: Buffer, options: SetOptions, commandName: string): Promise<Reply> {
   checkValueSize(ctx, value.length);
   const { expiry } = options;
-  // Validate the expiry before touching anything, so a bad time never writes.
-  const requestedDeadlineMs =
-    expiry === undefined || expiry === 'KEEPTTL' ? 0 : deadlineMs(expiry.unit, expiry.arg, ctx.node.clock.nowMs(), commandName);
-  const { result } = await ctx.node.coordinator.mutate(key, (current, nowMs) => {
-    const existing = visibleValue(current, nowMs);
-    const previous: Reply = existing ? bulk(existing.data) : NULL;
-    const blocked = (options.condition === 'NX' && existing) || (options.condition === 'XX' && !existing);
-    if (blocked) return { result: options.get ? previous : NULL };
-    const expiresAtMs = expiry === 'KEEPTTL' ? (existing?.expiresAtMs ?? 0) : requestedDeadlineMs;
-    return { write: putVersion(value, expiresAtMs), context: 'current', result: options.get ? previous : OK };
+  // The deadline is fixed here, by the node that received the command, before anything is written.
+  const expiresAtMs =
+    expiry === 'KEEPTTL' ? 'keep' : expiry === undefined ? 0 : deadlineMs(expiry.unit, expiry.arg, ctx.node.clock.nowMs(), commandName);
+  const { result } = await ctx.node.coordinator.mutate(key, {
+    kind: 'set',
+    value,
+    expiresAtMs,
+    condition: options.condition,
+    returnPrevious: options.get,
   });
-  return result;
+  return resultReply(result);
 }
 
 export const SET: CommandSpec = {

@@ -2,7 +2,6 @@ import { bulk } from '../resp/reply';
 import { EMPTY_VERSION_VECTOR } from '../versioning/dvvset';
 import { encodeContext } from '../versioning/context-codec';
 import { CommandSpec, ONE_KEY } from './command';
-import { TOMBSTONE } from './string-value';
 import { parseVersionedOptions } from './versioned-options';
 
 export const VDEL: CommandSpec = {
@@ -14,11 +13,7 @@ export const VDEL: CommandSpec = {
   summary: 'VDEL key [CONTEXT ctx] [W w]: a tombstone superseding what ctx covers.',
   run: async (ctx, args) => {
     const options = parseVersionedOptions(ctx, args, 2, ['CONTEXT', 'W'], 'vdel');
-    const written = await ctx.node.coordinator.mutate(
-      args[1],
-      () => ({ write: TOMBSTONE, context: options.context ?? EMPTY_VERSION_VECTOR, result: null }),
-      { w: options.w },
-    );
+    const written = await ctx.node.coordinator.mutate(args[1], { kind: 'vdel', context: options.context ?? EMPTY_VERSION_VECTOR }, { w: options.w });
     return bulk(encodeContext(written.context));
   },
 };

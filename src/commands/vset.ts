@@ -2,7 +2,7 @@ import { bulk } from '../resp/reply';
 import { EMPTY_VERSION_VECTOR } from '../versioning/dvvset';
 import { encodeContext } from '../versioning/context-codec';
 import { CommandSpec, ONE_KEY } from './command';
-import { checkValueSize, putVersion } from './string-value';
+import { checkValueSize } from './string-value';
 import { parseVersionedOptions } from './versioned-options';
 
 export const VSET: CommandSpec = {
@@ -17,7 +17,7 @@ export const VSET: CommandSpec = {
     const options = parseVersionedOptions(ctx, args, 3, ['CONTEXT', 'W', 'EX', 'PX'], 'vset');
     const written = await ctx.node.coordinator.mutate(
       args[1],
-      () => ({ write: putVersion(args[2], options.expiresAtMs ?? 0), context: options.context ?? EMPTY_VERSION_VECTOR, result: null }),
+      { kind: 'vset', value: args[2], context: options.context ?? EMPTY_VERSION_VECTOR, expiresAtMs: options.expiresAtMs ?? 0 },
       { w: options.w },
     );
     return bulk(encodeContext(written.context));

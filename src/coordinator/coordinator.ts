@@ -1,4 +1,5 @@
 import { DvvSet, VersionVector } from '../versioning/dvvset';
+import type { Mutation, MutationResult } from './mutation';
 
 /** The payload of a version a command wants written; the coordinator adds timestamp and dot. */
 export interface NewVersion {
@@ -17,11 +18,8 @@ export type MutationOutcome<T> =
   | { readonly write: NewVersion; readonly context: VersionVector | 'current'; readonly result: T }
   | { readonly write?: undefined; readonly result: T };
 
-/** Pure: must not do I/O; may run more than once in a cluster if a retry is needed. */
-export type Mutation<T> = (current: DvvSet, nowMs: number) => MutationOutcome<T>;
-
-export interface MutateResult<T> {
-  readonly result: T;
+export interface MutateResult {
+  readonly result: MutationResult;
   /** A context for the client's next write: what it saw, plus its own new version when that is safe. */
   readonly context: VersionVector;
 }
@@ -39,8 +37,8 @@ export interface WriteOptions {
 export interface Coordinator {
   /** The merged siblings of `key` from R replicas. Rejects with ReplyError("UNAVAILABLE ...") if R cannot be met. */
   read(key: Buffer, options?: ReadOptions): Promise<DvvSet>;
-  /** Read, decide, write, acknowledge. */
-  mutate<T>(key: Buffer, mutation: Mutation<T>, options?: WriteOptions): Promise<MutateResult<T>>;
+  /** Read, decide (applyMutation), write, acknowledge. */
+  mutate(key: Buffer, mutation: Mutation, options?: WriteOptions): Promise<MutateResult>;
   /** Remove every key (FLUSHALL). */
   flushAll(): Promise<void>;
 }

@@ -5,7 +5,9 @@ import { LocalReplica } from '../replica/local-replica';
 import { StorageError } from '../storage/store';
 import { DvvSet, join, siblingCount, update } from '../versioning/dvvset';
 import { PruneLimits, prune } from '../versioning/prune';
-import { Coordinator, MutateResult, Mutation, ReadOptions, WriteOptions } from './coordinator';
+import { MutationLimits, applyMutation } from './apply-mutation';
+import { Coordinator, MutateResult, ReadOptions, WriteOptions } from './coordinator';
+import { Mutation } from './mutation';
 import { checkKeySize } from './key-limits';
 import { contextAfterWrite, supersededTimestampMaxMs } from './new-version-context';
 
@@ -27,6 +29,7 @@ export interface LocalCoordinatorOptions {
   readonly quorum: { readonly r: number; readonly w: number };
   readonly siblingLimits: SiblingLimits;
   readonly pruneLimits: PruneLimits;
+  readonly mutationLimits: MutationLimits;
 }
 
 /**
@@ -49,14 +52,14 @@ export class LocalCoordinator implements Coordinator {
     return replica.read(replica.partitionOf(key), key);
   }
 
-  async mutate<T>(key: Buffer, mutation: Mutation<T>, options: WriteOptions = {}): Promise<MutateResult<T>> {
+  async mutate(key: Buffer, mutation: Mutation, options: WriteOptions = {}): Promise<MutateResult> {
     checkQuorum('W', options.w ?? this.#options.quorum.w);
     checkKeySize(key);
     const { replica, clock, nodeId } = this.#options;
     const partition = replica.partitionOf(key);
     const current = replica.read(partition, key);
     const nowMs = clock.nowMs();
-    const outcome = mutation(current, nowMs);
+    const outcome = applyMutation(mutation, current, nowMs, this.#options.mutationLimits);
     if (outcome.write === undefined) return { result: outcome.result, context: join(current) };
     const context = outcome.context === 'current' ? join(current) : outcome.context;
     const timestampMs = Math.max(nowMs, supersededTimestampMaxMs(current, context) + 1);

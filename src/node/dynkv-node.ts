@@ -76,6 +76,7 @@ export class DynkvNode {
         quorum: { r: config.r, w: config.w },
         siblingLimits: DEFAULT_SIBLING_LIMITS,
         pruneLimits: DEFAULT_PRUNE_LIMITS,
+        mutationLimits: { valueBytesMax: config.maxValueBytes },
       });
       const stats = new ServerStats(ALL_COMMANDS.map((spec) => spec.name));
       const server = new RespServer({
