@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { CommandSpec, keysOf } from '../commands/command';
-import { ClientSession, NodeServices } from '../commands/context';
+import { ClientSession, CommandContext, NodeServices } from '../commands/context';
 import { arityAccepts } from '../commands/registry';
 import { Clock } from '../lib/clock';
 import { ReplyError } from '../lib/errors';
@@ -42,6 +42,8 @@ export class ClientConnection {
   #queue: Slot[] = [];
   #queueHead = 0;
   readonly #ordering = new KeyOrdering();
+  /** What every command of this connection sees; the same object for all of them. */
+  readonly #context: CommandContext;
   #flushScheduled = false;
   #closing = false;
   #readPaused = false;
@@ -63,6 +65,7 @@ export class ClientConnection {
       outputBytes: () => socket.writableLength,
       kill: () => this.destroy(),
     };
+    this.#context = { client: this.session, node: deps.services };
     this.#decoder = new RequestDecoder(deps.limits.request, (args) => this.#onCommand(args), (message) => this.#onProtocolError(message));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
@@ -122,7 +125,7 @@ export class ClientConnection {
     };
     let result: Reply | Promise<Reply>;
     try {
-      result = spec.run({ client: this.session, node: this.#deps.services }, args);
+      result = spec.run(this.#context, args);
     } catch (err) {
       finish(this.#errorReply(spec, err));
       return undefined;
