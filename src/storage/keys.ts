@@ -51,3 +51,32 @@ export function expiryDueBefore(nowMs: number): Buffer {
   out.writeBigUInt64BE(BigInt(nowMs + 1), 0);
   return out;
 }
+
+/**
+ *   hints:  [target length u8][target node id, utf8][partition u16 BE][user key]
+ * Grouped by target node, then partition: handoff to one node walks one contiguous range.
+ */
+export function hintKey(target: string, partition: number, key: Buffer): Buffer {
+  const targetBytes = Buffer.from(target, 'utf8');
+  const out = Buffer.allocUnsafe(1 + targetBytes.length + PARTITION_BYTES + key.length);
+  out[0] = targetBytes.length;
+  targetBytes.copy(out, 1);
+  out.writeUInt16BE(partition, 1 + targetBytes.length);
+  key.copy(out, 1 + targetBytes.length + PARTITION_BYTES);
+  return out;
+}
+
+export function parseHintKey(stored: Buffer): { target: string; partition: number; key: Buffer } {
+  const targetBytes = stored[0];
+  const target = stored.subarray(1, 1 + targetBytes).toString('utf8');
+  const partition = stored.readUInt16BE(1 + targetBytes);
+  return { target, partition, key: stored.subarray(1 + targetBytes + PARTITION_BYTES) };
+}
+
+/** The range [start, end) of every hint held for `target`. */
+export function hintTargetRange(target: string): { start: Buffer; end: Buffer } {
+  const targetBytes = Buffer.from(target, 'utf8');
+  const start = Buffer.concat([Buffer.from([targetBytes.length]), targetBytes]);
+  const end = Buffer.concat([start, Buffer.from([0xff, 0xff, 0xff])]);
+  return { start, end };
+}

@@ -1,0 +1,84 @@
+import { Logger } from '../lib/log';
+import { hintKey, hintTargetRange, parseHintKey } from '../storage/keys';
+import { Store } from '../storage/store';
+import { DvvSet, EMPTY_DVVSET, equalSets, sync } from '../versioning/dvvset';
+import { decodeRecord, encodeRecord } from '../versioning/record-codec';
+
+/**
+ * Writes this node holds for another (a fallback in a sloppy quorum), persisted in the `hints`
+ * table until they can be handed to their owner. A hint for a key merges with an earlier hint for
+ * the same key (DVV sync), so a burst of writes to one key while its owner is down costs one hint.
+ */
+
+/** Distinct keys held for one target before new ones are refused (the write then misses that replica). */
+export const HINTS_PER_TARGET_MAX = 100_000;
+
+export class HintLimitError extends Error {
+  override name = 'HintLimitError';
+}
+
+export class HintStore {
+  readonly #store: Store;
+  readonly #logger: Logger;
+  readonly #counts = new Map<string, number>();
+  #refused = 0;
+
+  constructor(store: Store, logger: Logger) {
+    this.#store = store;
+    this.#logger = logger;
+    this.#store.scan('hints', {}, (key) => {
+      const { target } = parseHintKey(key);
+      this.#counts.set(target, (this.#counts.get(target) ?? 0) + 1);
+      return true;
+    });
+  }
+
+  read(target: string, partition: number, key: Buffer): DvvSet {
+    const bytes = this.#store.get('hints', hintKey(target, partition, key));
+    return bytes === undefined ? EMPTY_DVVSET : decodeRecord(bytes);
+  }
+
+  /** Stage `incoming` as (part of) the hint for `target`; throws HintLimitError at the bound. */
+  add(target: string, partition: number, key: Buffer, incoming: DvvSet): void {
+    const storeKey = hintKey(target, partition, key);
+    const existing = this.#store.get('hints', storeKey);
+    const count = this.#counts.get(target) ?? 0;
+    if (existing === undefined && count >= HINTS_PER_TARGET_MAX) {
+      this.#refused++;
+      this.#logger.warn({ target, hints: count }, 'hint refused: too many hints held for this node');
+      throw new HintLimitError(`too many hints held for ${target} (${count})`);
+    }
+    const current = existing === undefined ? EMPTY_DVVSET : decodeRecord(existing);
+    const merged = sync(current, incoming);
+    if (existing !== undefined && equalSets(current, merged)) return;
+    this.#store.put('hints', storeKey, encodeRecord(merged));
+    if (existing === undefined) this.#counts.set(target, count + 1);
+  }
+
+  /** Hints held per target node (RING STATUS, INFO). */
+  pending(): ReadonlyMap<string, number> {
+    return this.#counts;
+  }
+
+  get refused(): number {
+    return this.#refused;
+  }
+
+  /** Visit the hints held for `target`, in partition order, until `visit` returns false. */
+  forEach(target: string, visit: (partition: number, key: Buffer, set: DvvSet) => boolean): void {
+    this.#store.scan('hints', hintTargetRange(target), (storeKey, value) => {
+      const { partition, key } = parseHintKey(storeKey);
+      return visit(partition, key, decodeRecord(value));
+    });
+  }
+
+  /** Drop a delivered hint (only after its target acknowledged it). */
+  remove(target: string, partition: number, key: Buffer): void {
+    const storeKey = hintKey(target, partition, key);
+    if (this.#store.get('hints', storeKey) === undefined) return;
+    this.#store.delete('hints', storeKey);
+    const count = (this.#counts.get(target) ?? 1) - 1;
+    if (count <= 0) this.#counts.delete(target);
+    else this.#counts.set(target, count);
+  }
+}
