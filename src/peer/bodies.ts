@@ -1,0 +1,139 @@
+/**
+ * The messages nodes exchange, as TypeScript values: one interface per body of
+ * proto/peer.proto, told apart by `kind` (the name of the body's field in the Envelope oneof).
+ * The rest of dynkv (cluster layer, simulator) uses these types; only codec.ts sees the
+ * generated protobuf classes. Pure types, no imports, so the simulator can use them without
+ * pulling in protobufjs.
+ *
+ * Byte fields decoded from the wire are Buffer views into the received frame (no copy): keep
+ * one long after the request and it pins the frame; copy it if it is kept.
+ */
+
+/** First message of every connection, dialer to acceptor. */
+export interface Hello {
+  readonly kind: 'hello';
+  readonly nodeId: string;
+  readonly versionMin: number;
+  readonly versionMax: number;
+  readonly clusterName: string;
+  readonly host: string;
+  readonly peerPort: number;
+  readonly clientPort: number;
+}
+
+/** The acceptor's yes, with the version the connection will use. */
+export interface HelloAck {
+  readonly kind: 'helloAck';
+  readonly version: number;
+  readonly nodeId: string;
+}
+
+/** Codes this version sends; a peer may send others (a newer one), so `code` stays a string. */
+export type ErrorReplyCode = 'VERSION' | 'CLUSTER' | 'BAD_REQUEST' | 'UNAVAILABLE' | 'INTERNAL';
+
+export interface ErrorReply {
+  readonly kind: 'errorReply';
+  readonly code: ErrorReplyCode | (string & {});
+  readonly message: string;
+}
+
+export interface Ping {
+  readonly kind: 'ping';
+}
+
+export interface Pong {
+  readonly kind: 'pong';
+}
+
+/** Membership state; the bytes are the membership layer's business. */
+export interface GossipPush {
+  readonly kind: 'gossipPush';
+  readonly state: Buffer;
+}
+
+export interface GossipReply {
+  readonly kind: 'gossipReply';
+  readonly state: Buffer;
+}
+
+export interface ReplicaRead {
+  readonly kind: 'replicaRead';
+  readonly key: Buffer;
+  readonly partition: number;
+  /** Set when the receiver is a fallback for that node: it answers with the hint it holds too. */
+  readonly hintFor: string;
+}
+
+export interface ReplicaReadReply {
+  readonly kind: 'replicaReadReply';
+  /** `dynkv.record.Record` bytes; empty when not found. */
+  readonly record: Buffer;
+  readonly found: boolean;
+}
+
+export interface ReplicaWrite {
+  readonly kind: 'replicaWrite';
+  readonly key: Buffer;
+  readonly partition: number;
+  /** `dynkv.record.Record` bytes. */
+  readonly record: Buffer;
+  /** Empty unless the receiver stores the write as a hint for that node (sloppy quorum). */
+  readonly hintFor: string;
+}
+
+export interface ReplicaWriteReply {
+  readonly kind: 'replicaWriteReply';
+}
+
+export interface ForwardMutation {
+  readonly kind: 'forwardMutation';
+  readonly key: Buffer;
+  readonly mutation: Buffer;
+  /** The client's write quorum; undefined means the cluster default. */
+  readonly w: number | undefined;
+}
+
+export interface ForwardMutationReply {
+  readonly kind: 'forwardMutationReply';
+  readonly result: Buffer;
+  readonly context: Buffer;
+}
+
+/** What a node asks a peer to do; each gets exactly one ResponseBody. */
+export type RequestBody = Ping | GossipPush | ReplicaRead | ReplicaWrite | ForwardMutation;
+
+/** What a peer answers; ErrorReply is the answer to any request that failed on the peer. */
+export type ResponseBody = Pong | GossipReply | ReplicaReadReply | ReplicaWriteReply | ForwardMutationReply | ErrorReply;
+
+/** The handshake at the start of a connection (ErrorReply is its refusal). */
+export type HandshakeBody = Hello | HelloAck;
+
+export type Body = RequestBody | ResponseBody | HandshakeBody;
+
+export type BodyKind = Body['kind'];
+
+const RESPONSE_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>([
+  'helloAck',
+  'errorReply',
+  'pong',
+  'gossipReply',
+  'replicaReadReply',
+  'replicaWriteReply',
+  'forwardMutationReply',
+]);
+
+const REQUEST_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>(['ping', 'gossipPush', 'replicaRead', 'replicaWrite', 'forwardMutation']);
+
+/** True for bodies that answer something (the Envelope's is_response). */
+export function isResponseKind(kind: BodyKind): boolean {
+  return RESPONSE_KINDS.has(kind);
+}
+
+export function isRequestBody(body: Body): body is RequestBody {
+  return REQUEST_KINDS.has(body.kind);
+}
+
+/** Handshake bodies are responses only for HelloAck; ErrorReply answers Hello or a request. */
+export function isResponseBody(body: Body): body is ResponseBody {
+  return body.kind !== 'helloAck' && RESPONSE_KINDS.has(body.kind);
+}
