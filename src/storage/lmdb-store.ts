@@ -274,10 +274,16 @@ export class LmdbStore implements Store {
     this.#pending = new WriteGroup<LmdbDbi>();
     this.#inFlight = group;
     this.#inFlightDone = new Promise<void>((resolve) => {
-      this.#env.batchWrite(group.operations, {}, (error) => {
+      const done = (error: Error | null) => {
         this.#onBatchDone(group, error);
         resolve();
-      });
+      };
+      try {
+        this.#env.batchWrite(group.operations, {}, done);
+      } catch (error) {
+        // A synchronous refusal must fail the group like any failed commit, or the pipeline stalls.
+        done(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   }
 

@@ -45,6 +45,9 @@ export function mergeScan(
   let after: Buffer | undefined;
   for (;;) {
     const chunk = nextChunk(after);
+    if (chunk.length === 0) break;
+    // Resume from a private copy: `visit` owns the keys it is given and may change them.
+    after = Buffer.from(chunk[chunk.length - 2]);
     for (let i = 0; i < chunk.length; i += 2) {
       const key = chunk[i];
       if (!emitStagedBefore(key)) return;
@@ -53,8 +56,6 @@ export function mergeScan(
         if (value !== null && !visit(key, Buffer.from(value))) return;
       } else if (!visit(key, chunk[i + 1])) return;
     }
-    if (chunk.length === 0) break;
-    after = chunk[chunk.length - 2];
   }
   emitStagedBefore(undefined);
 }

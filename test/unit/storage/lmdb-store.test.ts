@@ -25,8 +25,8 @@ function openStore(dir: string, clock: ManualClock, overrides: Partial<LmdbStore
   return store;
 }
 
-afterEach(() => {
-  for (const store of open) store.close();
+afterEach(async () => {
+  for (const store of open) await store.close();
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   open = [];
   dirs = [];
@@ -59,8 +59,9 @@ describe('LmdbStore durability', () => {
     store.put('data', key(1), Buffer.from('committed'));
     store.put('meta', Buffer.from('node-id'), Buffer.from('n1'));
     clock.runDeferred();
+    await store.commit();
     store.put('data', key(2), Buffer.from('staged'));
-    store.close();
+    await store.close();
     const again = openStore(dir, clock);
     expect(again.get('data', key(1))).toEqual(Buffer.from('committed'));
     expect(again.get('data', key(2))).toEqual(Buffer.from('staged'));
@@ -68,11 +69,13 @@ describe('LmdbStore durability', () => {
     expect(again.stats().entries).toEqual({ data: 2, expiry: 0, meta: 1, hints: 0 });
   });
 
+  // Acknowledged = commit() resolved, with several groups staged behind the batch in flight.
   test.each<Durability>(['fsync', 'commit'])('acknowledged writes survive kill -9 (%s)', async (durability) => {
     const dir = tempDir();
     const fixture = path.join(__dirname, 'fixtures', 'acked-writer.js');
     const child = spawn(process.execPath, [fixture, dir, durability], { stdio: ['ignore', 'pipe', 'pipe'] });
     let lastAcked = -1;
+    const outOfOrder: number[] = [];
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
@@ -81,12 +84,18 @@ describe('LmdbStore durability', () => {
       buffered += chunk.toString();
       const lines = buffered.split('\n');
       buffered = lines.pop()!;
-      for (const line of lines) lastAcked = Number(line.split(' ')[1]);
+      for (const line of lines) {
+        // Commits happen in staging order, and promises resolve in group order.
+        const group = Number(line.split(' ')[1]);
+        if (group !== lastAcked + 1) outOfOrder.push(group);
+        lastAcked = group;
+      }
       if (lastAcked >= 30) child.kill('SIGKILL');
     });
     const signal = await exited;
     expect(stderr).toBe('');
     expect(signal).toBe('SIGKILL');
+    expect(outOfOrder).toEqual([]);
     expect(lastAcked).toBeGreaterThanOrEqual(30);
     // The dead child's lock is stale and taken over.
     const store = openStore(dir, new ManualClock());
@@ -104,30 +113,35 @@ describe('LmdbStore durability', () => {
 });
 
 describe('LmdbStore reads', () => {
-  test('the read view moves to each new commit', () => {
+  test('the read view moves to each new commit', async () => {
     const clock = new ManualClock();
     const store = openStore(tempDir(), clock);
     expect(store.get('data', key(1))).toBeUndefined();
     for (let round = 0; round < 5; round++) {
       store.put('data', key(1), Buffer.from([round]));
       clock.runDeferred();
+      await store.commit();
+      // The overlay is gone now: this read goes through the (renewed) read transaction.
       expect(store.get('data', key(1))).toEqual(Buffer.from([round]));
       expect(store.stats().entries.data).toBe(1);
     }
     expect(store.commitCount).toBe(5);
   });
 
-  test('buffers read before later commits stay intact', () => {
+  test('buffers read before later commits stay intact', async () => {
     const clock = new ManualClock();
     const store = openStore(tempDir(), clock);
     store.put('data', key(1), Buffer.alloc(5000, 1));
     clock.runDeferred();
+    await store.commit();
     const held = store.get('data', key(1))!;
     for (let i = 0; i < 20; i++) {
       store.put('data', key(1), Buffer.alloc(5000, i + 2));
       store.delete('data', key(1));
       clock.runDeferred();
+      await store.commit();
     }
+    expect(store.get('data', key(1))).toBeUndefined();
     expect(held).toEqual(Buffer.alloc(5000, 1));
   });
 });
@@ -166,7 +180,7 @@ describe('LmdbStore when space runs out', () => {
     clock.runDeferred();
     await deleted;
     expect(await writeGroup(store, clock, 5_000_000, 50)).toBe('ok');
-    store.close();
+    await store.close();
     const again = openStore(dir, clock, { mapBytes: 1 * MiB });
     expect(again.stats().entries.data).toBe(next - Math.ceil(next / 2) + 50);
     expect(again.get('data', key(next - 1))).toBeDefined();
@@ -186,10 +200,13 @@ describe('LmdbStore when space runs out', () => {
     expect((failure as Error).message).toMatch(/map is full/);
     expect(store.stats().entries.data).toBe(next);
     expect(store.get('data', key(next))).toBeUndefined();
+    // The batch failed on the worker thread; the turn in which that was reported ends here.
+    clock.runDeferred();
     // Still usable for reads, and later groups fail without harm.
     const later = await writeGroup(store, clock, next, 50);
     expect(later === 'ok' || later instanceof StorageFullError).toBe(true);
-    store.close();
+    expect(store.stats().entries.data).toBe(later === 'ok' ? next + 50 : next);
+    await store.close();
     const bigger = openStore(dir, clock, { mapBytes: 4 * MiB });
     expect(bigger.stats().entries.data).toBeGreaterThanOrEqual(next);
     expect(await writeGroup(bigger, clock, 9_000_000, 50)).toBe('ok');
@@ -232,15 +249,15 @@ describe('LmdbStore directories', () => {
     expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
   });
 
-  test('one owner: same process, a live other process, a dead one', () => {
+  test('one owner: same process, a live other process, a dead one', async () => {
     const dir = tempDir();
     const store = openStore(dir, new ManualClock());
     expect(() => openStore(dir, new ManualClock())).toThrow(/already open in this process/);
-    store.close();
+    await store.close();
     fs.writeFileSync(path.join(dir, LOCK_FILE), `${process.ppid}\n`);
     expect(() => openStore(dir, new ManualClock())).toThrow(new RegExp(`in use by process ${process.ppid}`));
     fs.writeFileSync(path.join(dir, LOCK_FILE), '2147483646\n');
-    openStore(dir, new ManualClock()).close();
+    await openStore(dir, new ManualClock()).close();
     expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
   });
 
@@ -255,9 +272,11 @@ describe("LmdbStore 'commit' durability", () => {
     const clock = new ManualClock();
     const store = openStore(dir, clock, { durability: 'commit' });
     store.put('data', key(1), Buffer.from('v'));
-    clock.advance(1000); // commits the group, then the interval starts an fdatasync
+    clock.runDeferred();
+    await store.commit(); // committed: the background sync has something to flush
+    clock.advance(1000); // the interval starts an fdatasync
     store.put('data', key(2), Buffer.from('w'));
-    store.close(); // while that fdatasync may still be in flight
+    await store.close(); // while that fdatasync may still be in flight
     await new Promise((resolve) => setTimeout(resolve, 50));
     const again = openStore(dir, clock);
     expect(again.get('data', key(2))).toEqual(Buffer.from('w'));

@@ -95,10 +95,13 @@ describe('MemoryStore extras', () => {
     expect(store.get('data', Buffer.from([0x00]))).toEqual(t('changed'));
   });
 
-  test('close then reopen keeps committed data (a clean restart)', () => {
+  test('close then reopen keeps committed data (a clean restart)', async () => {
     const { store } = setup();
     store.put('data', t('k'), t('v'));
-    store.close();
+    const committed = store.commit();
+    await store.close();
+    await committed;
+    expect(store.commitCount).toBe(1);
     store.reopen();
     expect(store.get('data', t('k'))).toEqual(t('v'));
   });

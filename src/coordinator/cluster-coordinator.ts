@@ -1,0 +1,224 @@
+import { Clock } from '../lib/clock';
+import { ReplyError } from '../lib/errors';
+import { Logger } from '../lib/log';
+import { HintStore } from '../replica/hint-store';
+import { LocalReplica } from '../replica/local-replica';
+import { PreflistEntry, preferenceList } from '../ring/preference-list';
+import { StorageError } from '../storage/store';
+import { decodeContext } from '../versioning/context-codec';
+import { DvvSet, EMPTY_DVVSET, equalSets, join, siblingCount, sync, update } from '../versioning/dvvset';
+import { PruneLimits, prune } from '../versioning/prune';
+import { MutationLimits, applyMutation } from './apply-mutation';
+import type { ClusterView } from './cluster-view';
+import { Coordinator, MutateResult, ReadOptions, WriteOptions } from './coordinator';
+import { checkKeySize } from './key-limits';
+import { SiblingLimits } from './local-coordinator';
+import { Mutation } from './mutation';
+import { decodeResult, encodeMutation } from './mutation-codec';
+import { contextAfterWrite, supersededTimestampMaxMs } from './new-version-context';
+import { quorumState } from './quorum';
+import { ReplicaClient } from './replica-client';
+
+export interface ClusterCoordinatorOptions {
+  readonly view: ClusterView;
+  readonly replica: LocalReplica;
+  readonly hints: HintStore;
+  readonly replicas: ReplicaClient;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly quorum: { readonly n: number; readonly r: number; readonly w: number };
+  readonly siblingLimits: SiblingLimits;
+  readonly pruneLimits: PruneLimits;
+  readonly mutationLimits: MutationLimits;
+}
+
+export interface ClusterWriteOptions extends WriteOptions {
+  /** Set when a peer forwarded the write here: coordinate it, never forward again (one hop). */
+  readonly forwarded?: boolean;
+}
+
+/**
+ * Dynamo's coordinator over N replicas with sloppy quorums. Reads go to the key's N targets (the
+ * usable primaries plus fallbacks standing in for the others) and answer after R replies, then
+ * repair stale replicas. A write is coordinated by the first usable primary (a node that is not
+ * one forwards it there, one hop), which applies the mutation to its own replica (so its DVV
+ * counters are never behind its own writes), and answers after W acknowledgements; fallbacks store
+ * the write as a hint for the primary they stand in for.
+ */
+export class ClusterCoordinator implements Coordinator {
+  readonly #o: ClusterCoordinatorOptions;
+  readonly #selfId: string;
+  readonly #pruneKeep: ReadonlySet<string>;
+
+  constructor(options: ClusterCoordinatorOptions) {
+    this.#o = options;
+    this.#selfId = options.view.selfId;
+    this.#pruneKeep = new Set([this.#selfId]);
+  }
+
+  async read(key: Buffer, options: ReadOptions = {}): Promise<DvvSet> {
+    const partition = this.#o.replica.partitionOf(key);
+    const { targets } = this.#preflist(partition);
+    const required = options.r ?? this.#o.quorum.r;
+    return this.#quorumRead(key, partition, targets, required, 'R');
+  }
+
+  async mutate(key: Buffer, mutation: Mutation, options: ClusterWriteOptions = {}): Promise<MutateResult> {
+    checkKeySize(key);
+    const partition = this.#o.replica.partitionOf(key);
+    const preflist = this.#preflist(partition);
+    const selfTarget = preflist.targets.find((t) => t.node === this.#selfId);
+    if (selfTarget?.role !== 'primary' && !options.forwarded) {
+      for (const target of preflist.targets) {
+        if (target.role !== 'primary') continue;
+        const forwarded = await this.#tryForward(target.node, key, mutation, options.w);
+        if (forwarded) return forwarded;
+      }
+    }
+    return this.#coordinate(key, partition, preflist.targets, selfTarget, mutation, options.w ?? this.#o.quorum.w);
+  }
+
+  async flushAll(): Promise<void> {
+    // Across the cluster in step 4 (with flush markers that hints and anti-entropy respect).
+    this.#o.replica.clear();
+    await this.#o.replica.commit();
+  }
+
+  #preflist(partition: number) {
+    const { view, quorum } = this.#o;
+    return preferenceList(view.owners(), partition, quorum.n, (node) => view.isUsable(node));
+  }
+
+  async #tryForward(node: string, key: Buffer, mutation: Mutation, w: number | undefined): Promise<MutateResult | undefined> {
+    try {
+      const reply = await this.#o.replicas.forward(node, key, encodeMutation(mutation), w);
+      return { result: decodeResult(reply.result), context: decodeContext(reply.context) };
+    } catch (err) {
+      if (err instanceof ReplyError) throw err;
+      this.#o.logger.debug({ node, err: (err as Error).message }, 'forward failed, trying the next primary');
+      return undefined;
+    }
+  }
+
+  async #coordinate(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, mutation: Mutation, required: number): Promise<MutateResult> {
+    const { replica, clock } = this.#o;
+    // A primary's own replica holds every dot it ever issued for the key. Anyone else must learn
+    // its counters from the replicas first, or it could issue a dot that already exists.
+    const seen = selfTarget?.role === 'primary' ? replica.read(partition, key) : await this.#quorumRead(key, partition, targets, 1, 'W');
+    const local = selfTarget?.role === 'primary' ? seen : this.#readLocal(selfTarget, partition, key);
+    const nowMs = clock.nowMs();
+    const outcome = applyMutation(mutation, seen, nowMs, this.#o.mutationLimits);
+    if (outcome.write === undefined) return { result: outcome.result, context: join(seen) };
+    const context = outcome.context === 'current' ? join(seen) : outcome.context;
+    const timestampMs = Math.max(nowMs, supersededTimestampMaxMs(seen, context) + 1);
+    const next = prune(update(seen, context, this.#selfId, { ...outcome.write, timestampMs }, nowMs), this.#o.pruneLimits, nowMs, this.#pruneKeep);
+    this.#checkSiblings(next);
+    await this.#replicate(key, partition, targets, selfTarget, local, next, required);
+    return { result: outcome.result, context: contextAfterWrite(context, next, this.#selfId) };
+  }
+
+  /** Send `next` to every target; resolve once `required` acknowledged, reject when that cannot happen. */
+  #replicate(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, local: DvvSet, next: DvvSet, required: number): Promise<void> {
+    const asked = targets.length;
+    return new Promise((resolve, reject) => {
+      let successes = 0;
+      let failures = 0;
+      let settled = false;
+      const onReply = (ok: boolean) => {
+        if (ok) successes++;
+        else failures++;
+        if (settled) return;
+        const state = quorumState(required, asked, successes, failures);
+        if (state === 'met') {
+          settled = true;
+          resolve();
+        } else if (state === 'failed') {
+          settled = true;
+          reject(unavailable('W', required, successes, asked));
+        }
+      };
+      if (asked < required) return onReply(false);
+      for (const target of targets) {
+        const write = target === selfTarget ? this.#writeLocal(target, partition, key, local, next) : this.#o.replicas.write(target, partition, key, next);
+        write.then(
+          () => onReply(true),
+          (err) => {
+            if (err instanceof StorageError && target === selfTarget) this.#o.logger.warn({ err: err.message }, 'local replica write failed');
+            onReply(false);
+          },
+        );
+      }
+    });
+  }
+
+  async #writeLocal(target: PreflistEntry, partition: number, key: Buffer, local: DvvSet, next: DvvSet): Promise<void> {
+    if (target.standsInFor) this.#o.hints.add(target.standsInFor, partition, key, next);
+    else this.#o.replica.write(partition, key, local, sync(local, next));
+    await this.#o.replica.commit();
+  }
+
+  #readLocal(target: PreflistEntry | undefined, partition: number, key: Buffer): DvvSet {
+    if (!target) return EMPTY_DVVSET;
+    return target.standsInFor ? this.#o.hints.read(target.standsInFor, partition, key) : this.#o.replica.read(partition, key);
+  }
+
+  /** Ask every target, answer with the merge of the first `required` replies, then repair. */
+  #quorumRead(key: Buffer, partition: number, targets: readonly PreflistEntry[], required: number, name: 'R' | 'W'): Promise<DvvSet> {
+    const asked = targets.length;
+    const replies: Array<{ target: PreflistEntry; set: DvvSet }> = [];
+    return new Promise((resolve, reject) => {
+      let failures = 0;
+      let settled = false;
+      const onSettled = () => {
+        if (replies.length + failures === asked) this.#repair(key, partition, replies);
+        if (settled) return;
+        const state = quorumState(required, asked, replies.length, failures);
+        if (state === 'met') {
+          settled = true;
+          resolve(replies.reduce((merged, reply) => sync(merged, reply.set), EMPTY_DVVSET));
+        } else if (state === 'failed') {
+          settled = true;
+          reject(unavailable(name, required, replies.length, asked));
+        }
+      };
+      if (asked < required) return reject(unavailable(name, required, 0, asked));
+      for (const target of targets) {
+        const read = target.node === this.#selfId ? Promise.resolve(this.#readLocal(target, partition, key)) : this.#o.replicas.read(target, partition, key);
+        read.then(
+          (set) => {
+            replies.push({ target, set });
+            onSettled();
+          },
+          () => {
+            failures++;
+            onSettled();
+          },
+        );
+      }
+    });
+  }
+
+  /** Read repair: bring every replica that answered with less than the merge up to it. */
+  #repair(key: Buffer, partition: number, replies: ReadonlyArray<{ target: PreflistEntry; set: DvvSet }>): void {
+    if (replies.length < 2) return;
+    const merged = replies.reduce((acc, reply) => sync(acc, reply.set), EMPTY_DVVSET);
+    for (const { target, set } of replies) {
+      if (equalSets(set, merged)) continue;
+      const repaired =
+        target.node === this.#selfId ? this.#writeLocal(target, partition, key, this.#readLocal(target, partition, key), merged) : this.#o.replicas.write(target, partition, key, merged);
+      repaired.catch((err) => this.#o.logger.debug({ node: target.node, err: (err as Error).message }, 'read repair failed'));
+    }
+  }
+
+  #checkSiblings(next: DvvSet): void {
+    const count = siblingCount(next);
+    const { warnAt, max } = this.#o.siblingLimits;
+    if (count > max) throw new ReplyError(`ERR too many siblings (${count}, max ${max}): read the key with VGET and write back with its context`);
+    if (count > warnAt) this.#o.logger.warn({ siblings: count }, 'sibling count is high');
+  }
+}
+
+function unavailable(name: 'R' | 'W', required: number, answered: number, asked: number): ReplyError {
+  return new ReplyError(`UNAVAILABLE ${answered} of ${asked} replicas answered, ${name}=${required} needed`);
+}
+

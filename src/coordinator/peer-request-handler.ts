@@ -1,0 +1,86 @@
+import { ReplyError } from '../lib/errors';
+import { Logger } from '../lib/log';
+import type { ErrorReply, RequestBody, ResponseBody } from '../peer/bodies';
+import type { RequestHandler } from '../peer/transport';
+import { HintLimitError, HintStore } from '../replica/hint-store';
+import { LocalReplica } from '../replica/local-replica';
+import { StorageError } from '../storage/store';
+import { encodeContext } from '../versioning/context-codec';
+import { DvvSet, equalSets, sync } from '../versioning/dvvset';
+import { InvalidRecordError, decodeRecord, encodeRecord } from '../versioning/record-codec';
+import type { ClusterCoordinator } from './cluster-coordinator';
+import { InvalidMutationError, decodeMutation, encodeResult } from './mutation-codec';
+
+export interface PeerRequestHandlerDeps {
+  readonly replica: LocalReplica;
+  readonly hints: HintStore;
+  readonly coordinator: ClusterCoordinator;
+  /** Merge a peer's gossiped state and answer with ours. */
+  readonly onGossip: (from: string, state: Buffer) => Buffer;
+  readonly logger: Logger;
+}
+
+/**
+ * What a node does with each request from a peer. Bad input (a record or mutation that does not
+ * decode, a key in the wrong partition) is answered BAD_REQUEST and logged with the peer's id; it
+ * is never applied and never throws out of here.
+ */
+export function createPeerRequestHandler(deps: PeerRequestHandlerDeps): RequestHandler {
+  return async (from, body) => {
+    try {
+      return await handle(deps, from, body);
+    } catch (err) {
+      if (err instanceof ReplyError) return errorReply('REPLY', err.message);
+      if (err instanceof InvalidRecordError || err instanceof InvalidMutationError) {
+        deps.logger.warn({ peer: from, request: body.kind, err: err.message }, 'bad request from peer');
+        return errorReply('BAD_REQUEST', err.message);
+      }
+      if (err instanceof StorageError || err instanceof HintLimitError) return errorReply('UNAVAILABLE', err.message);
+      deps.logger.error({ peer: from, request: body.kind, err }, 'peer request failed');
+      return errorReply('INTERNAL', (err as Error).message);
+    }
+  };
+}
+
+async function handle(deps: PeerRequestHandlerDeps, from: string, body: RequestBody): Promise<ResponseBody> {
+  const { replica, hints } = deps;
+  switch (body.kind) {
+    case 'ping':
+      return { kind: 'pong' };
+    case 'gossipPush':
+      return { kind: 'gossipReply', state: deps.onGossip(from, body.state) };
+    case 'replicaRead': {
+      checkPartition(replica, body.key, body.partition);
+      let set: DvvSet = replica.read(body.partition, body.key);
+      if (body.hintFor) set = sync(set, hints.read(body.hintFor, body.partition, body.key));
+      return { kind: 'replicaReadReply', found: set.entries.length > 0, record: encodeRecord(set) };
+    }
+    case 'replicaWrite': {
+      checkPartition(replica, body.key, body.partition);
+      const incoming = decodeRecord(body.record);
+      // The key arrived as a view into the frame: copy what is kept.
+      const key = Buffer.from(body.key);
+      if (body.hintFor) hints.add(body.hintFor, body.partition, key, incoming);
+      else {
+        const current = replica.read(body.partition, key);
+        const next = sync(current, incoming);
+        if (!equalSets(current, next)) replica.write(body.partition, key, current, next);
+      }
+      await replica.commit();
+      return { kind: 'replicaWriteReply' };
+    }
+    case 'forwardMutation': {
+      const mutation = decodeMutation(body.mutation);
+      const { result, context } = await deps.coordinator.mutate(Buffer.from(body.key), mutation, { w: body.w, forwarded: true });
+      return { kind: 'forwardMutationReply', result: encodeResult(result), context: Buffer.from(encodeContext(context)) };
+    }
+  }
+}
+
+function checkPartition(replica: LocalReplica, key: Buffer, partition: number): void {
+  if (replica.partitionOf(key) !== partition) throw new InvalidRecordError(`key does not belong to partition ${partition}`);
+}
+
+function errorReply(code: string, message: string): ErrorReply {
+  return { kind: 'errorReply', code, message };
+}

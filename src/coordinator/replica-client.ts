@@ -1,0 +1,60 @@
+import { ReplyError } from '../lib/errors';
+import type { PreflistEntry } from '../ring/preference-list';
+import { PeerError, Transport } from '../peer/transport';
+import type { ResponseBody } from '../peer/bodies';
+import { DvvSet, EMPTY_DVVSET } from '../versioning/dvvset';
+import { decodeRecord, encodeRecord } from '../versioning/record-codec';
+import type { ClusterView } from './cluster-view';
+
+/** Why a replica did not answer: the coordinator counts it as a failure and moves on. */
+export class ReplicaUnavailableError extends Error {
+  override name = 'ReplicaUnavailableError';
+}
+
+/** Reads and writes one remote replica of a key over the transport. */
+export class ReplicaClient {
+  readonly #transport: Transport;
+  readonly #view: ClusterView;
+  readonly #timeoutMs: number;
+
+  constructor(transport: Transport, view: ClusterView, timeoutMs: number) {
+    this.#transport = transport;
+    this.#view = view;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  async read(target: PreflistEntry, partition: number, key: Buffer): Promise<DvvSet> {
+    const response = await this.#request(target.node, { kind: 'replicaRead', key, partition, hintFor: target.standsInFor ?? '' });
+    if (response.kind !== 'replicaReadReply') throw unexpected(target.node, response);
+    return response.found ? decodeRecord(response.record) : EMPTY_DVVSET;
+  }
+
+  async write(target: PreflistEntry, partition: number, key: Buffer, set: DvvSet): Promise<void> {
+    const response = await this.#request(target.node, { kind: 'replicaWrite', key, partition, record: encodeRecord(set), hintFor: target.standsInFor ?? '' });
+    if (response.kind !== 'replicaWriteReply') throw unexpected(target.node, response);
+  }
+
+  /** Hand a write to `node` to coordinate; its ReplyErrors come back as ReplyErrors. */
+  async forward(node: string, key: Buffer, mutation: Buffer, w: number | undefined): Promise<{ result: Buffer; context: Buffer }> {
+    const response = await this.#request(node, { kind: 'forwardMutation', key, mutation, w });
+    if (response.kind === 'errorReply' && response.code === 'REPLY') throw new ReplyError(response.message);
+    if (response.kind !== 'forwardMutationReply') throw unexpected(node, response);
+    return { result: response.result, context: response.context };
+  }
+
+  async #request(node: string, body: Parameters<Transport['request']>[1]): Promise<ResponseBody> {
+    const address = this.#view.addressOf(node);
+    if (!address) throw new ReplicaUnavailableError(`${node} has no known address`);
+    try {
+      return await this.#transport.request(address, body, this.#timeoutMs);
+    } catch (err) {
+      if (err instanceof PeerError) throw new ReplicaUnavailableError(`${node}: ${err.message}`);
+      throw err;
+    }
+  }
+}
+
+function unexpected(node: string, response: ResponseBody): ReplicaUnavailableError {
+  const detail = response.kind === 'errorReply' ? `${response.code} ${response.message}` : response.kind;
+  return new ReplicaUnavailableError(`${node} answered ${detail}`);
+}
