@@ -56,6 +56,16 @@ export interface KeyspaceView {
   readonly storage: () => { mapBytes: number; usedBytes: number };
 }
 
+/** The cluster as RING commands show it. */
+export interface ClusterInfo {
+  members(): ReadonlyArray<{ nodeId: string; host: string; peerPort: number; clientPort: number; status: string; partitions: number }>;
+  preflist(key: Buffer): { partition: number; entries: ReadonlyArray<{ node: string; role: 'primary' | 'fallback'; standsInFor?: string }> };
+  /** Hints held here, per target node. */
+  hintsPending(): ReadonlyMap<string, number>;
+  join(address: string): Promise<void>;
+  leave(): void;
+}
+
 /** What the node lends a command. Commands never see sockets, the store or the network. */
 export interface NodeServices {
   readonly nodeId: string;
@@ -68,6 +78,7 @@ export interface NodeServices {
   readonly clients: ClientDirectory;
   readonly stats: StatsView;
   readonly commands: CommandTable;
+  readonly cluster: ClusterInfo;
 }
 
 export interface CommandContext {

@@ -31,7 +31,8 @@ import { SETNX } from './setnx';
 import { STRLEN } from './strlen';
 import { PTTL, TTL } from './ttl';
 import { TYPE } from './type';
-// The Dynamo interface.
+// The Dynamo interface and the cluster.
+import { RING } from './ring';
 import { VDEL } from './vdel';
 import { VGET } from './vget';
 import { VSET } from './vset';
@@ -40,7 +41,7 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   CLIENT, COMMAND, CONFIG, DBSIZE, ECHO, FLUSHALL, FLUSHDB, FUNCTION, HELLO, INFO, PING, QUIT, SELECT, TIME,
   APPEND, DEL, EXISTS, EXPIRE, PEXPIRE, GET, GETDEL, GETSET, INCR, DECR, INCRBY, DECRBY, MGET, MSET, PERSIST,
   SET, SETNX, STRLEN, TTL, PTTL, TYPE,
-  VGET, VSET, VDEL,
+  VGET, VSET, VDEL, RING,
 ];
 
 export function createCommandTable(specs: readonly CommandSpec[] = ALL_COMMANDS): CommandTable {

@@ -12,7 +12,7 @@ import { MutationLimits, applyMutation } from './apply-mutation';
 import type { ClusterView } from './cluster-view';
 import { Coordinator, MutateResult, ReadOptions, WriteOptions } from './coordinator';
 import { checkKeySize } from './key-limits';
-import { SiblingLimits } from './local-coordinator';
+import { SiblingLimits } from './sibling-limits';
 import { Mutation } from './mutation';
 import { decodeResult, encodeMutation } from './mutation-codec';
 import { contextAfterWrite, supersededTimestampMaxMs } from './new-version-context';
@@ -60,6 +60,8 @@ export class ClusterCoordinator implements Coordinator {
     const partition = this.#o.replica.partitionOf(key);
     const { targets } = this.#preflist(partition);
     const required = options.r ?? this.#o.quorum.r;
+    // A ring of one (or N=1 with this node the owner): the local replica is the whole answer.
+    if (targets.length === 1 && required === 1 && targets[0].node === this.#selfId) return this.#readLocal(targets[0], partition, key);
     return this.#quorumRead(key, partition, targets, required, 'R');
   }
 
@@ -124,6 +126,7 @@ export class ClusterCoordinator implements Coordinator {
       let successes = 0;
       let failures = 0;
       let settled = false;
+      let localFailure: StorageError | undefined;
       const onReply = (ok: boolean) => {
         if (ok) successes++;
         else failures++;
@@ -134,7 +137,8 @@ export class ClusterCoordinator implements Coordinator {
           resolve();
         } else if (state === 'failed') {
           settled = true;
-          reject(unavailable('W', required, successes, asked));
+          // A full or failing local disk is the reason to report, not a vague quorum failure.
+          reject(localFailure ? new ReplyError(`ERR write refused, ${localFailure.message}`) : unavailable('W', required, successes, asked));
         }
       };
       if (asked < required) return onReply(false);
@@ -143,7 +147,10 @@ export class ClusterCoordinator implements Coordinator {
         write.then(
           () => onReply(true),
           (err) => {
-            if (err instanceof StorageError && target === selfTarget) this.#o.logger.warn({ err: err.message }, 'local replica write failed');
+            if (err instanceof StorageError && target === selfTarget) {
+              localFailure = err;
+              this.#o.logger.warn({ err: err.message }, 'local replica write failed');
+            }
             onReply(false);
           },
         );

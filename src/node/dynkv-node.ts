@@ -1,11 +1,18 @@
+import { ClusterInfo, NodeServices } from '../commands/context';
 import { ALL_COMMANDS, createCommandTable } from '../commands/registry';
-import { NodeServices } from '../commands/context';
 import { NodeConfig } from '../config/options';
-import { DEFAULT_SIBLING_LIMITS, LocalCoordinator } from '../coordinator/local-coordinator';
+import { ClusterCoordinator } from '../coordinator/cluster-coordinator';
+import { createPeerRequestHandler } from '../coordinator/peer-request-handler';
+import { ReplicaClient } from '../coordinator/replica-client';
+import { DEFAULT_SIBLING_LIMITS } from '../coordinator/sibling-limits';
 import { Clock, TimerHandle } from '../lib/clock';
 import { Logger } from '../lib/log';
 import { Random } from '../lib/random';
+import { ClusterMembership } from '../membership/cluster-membership';
+import { TcpTransport } from '../peer/tcp-transport';
+import { HintStore } from '../replica/hint-store';
 import { LocalReplica, SWEEP_BATCH_MAX } from '../replica/local-replica';
+import { preferenceList } from '../ring/preference-list';
 import { RespServer } from '../server/resp-server';
 import { connectionLimitsFor } from '../server/connection-limits';
 import { ServerStats } from '../stats/server-stats';
@@ -16,6 +23,11 @@ import { DYNKV_VERSION } from './version';
 
 /** How often active expiry looks for due keys (Redis runs its cycle 10 times a second too). */
 export const SWEEP_INTERVAL_MS = 100;
+/** Gossip rounds (DESIGN: every second). */
+export const GOSSIP_INTERVAL_MS = 1000;
+/** Peer frames carry a value plus its record and envelope. */
+const FRAME_OVERHEAD_BYTES = 1024 * 1024;
+const CLUSTER_NAME = 'dynkv';
 
 /**
  * Tombstones are reaped after this grace. A single replica (N=1) is the only holder, so it may
@@ -30,33 +42,31 @@ export interface NodeRuntime {
   readonly logger: Logger;
 }
 
-/** A running dynkv node. */
+interface NodeParts {
+  readonly store: LmdbStore;
+  readonly server: RespServer;
+  readonly transport: TcpTransport;
+  readonly membership: ClusterMembership;
+  readonly replica: LocalReplica;
+  readonly logger: Logger;
+}
+
+/** A running dynkv node: client port, peer port, membership, coordinator, store. */
 export class DynkvNode {
   readonly nodeId: string;
-  readonly #store: LmdbStore;
-  readonly #server: RespServer;
-  readonly #replica: LocalReplica;
-  readonly #logger: Logger;
+  readonly #parts: NodeParts;
   readonly #timers: TimerHandle[] = [];
   #stopping: Promise<void> | undefined;
 
-  private constructor(nodeId: string, store: LmdbStore, server: RespServer, replica: LocalReplica, logger: Logger) {
+  private constructor(nodeId: string, parts: NodeParts) {
     this.nodeId = nodeId;
-    this.#store = store;
-    this.#server = server;
-    this.#replica = replica;
-    this.#logger = logger;
+    this.#parts = parts;
   }
 
   static async start(config: NodeConfig, runtime: NodeRuntime): Promise<DynkvNode> {
     const { clock, random } = runtime;
-    const store = LmdbStore.open({
-      path: config.dataDir,
-      mapBytes: config.maxDataBytes,
-      durability: config.durability,
-      clock,
-      logger: runtime.logger,
-    });
+    const store = LmdbStore.open({ path: config.dataDir, mapBytes: config.maxDataBytes, durability: config.durability, clock, logger: runtime.logger });
+    let transport: TcpTransport | undefined;
     try {
       const { nodeId, created } = settleNodeId(store, config.nodeId, random);
       await store.commit();
@@ -68,26 +78,45 @@ export class DynkvNode {
         partitionCount: config.partitions,
         tombstoneGraceMs: config.n === 1 ? SINGLE_REPLICA_GRACE_MS : REPLICATED_GRACE_MS,
       });
-      const coordinator = new LocalCoordinator({
+      const hints = new HintStore(store, logger);
+      transport = new TcpTransport({
         nodeId,
+        clusterName: CLUSTER_NAME,
+        host: config.host,
+        peerPort: config.peerPort,
+        clientPort: config.port,
+        frameBytesMax: config.maxValueBytes + FRAME_OVERHEAD_BYTES,
+        clock,
+        random,
+        logger,
+      });
+      const membership = new ClusterMembership({
+        self: { nodeId, host: config.host, peerPort: config.peerPort, clientPort: config.port },
+        seeds: config.seeds,
+        partitionCount: config.partitions,
+        transport,
+        store,
+        clock,
+        random,
+        logger,
+        gossipIntervalMs: GOSSIP_INTERVAL_MS,
+        requestTimeoutMs: config.requestTimeoutMs,
+      });
+      const coordinator = new ClusterCoordinator({
+        view: membership,
         replica,
+        hints,
+        replicas: new ReplicaClient(transport, membership, config.requestTimeoutMs),
         clock,
         logger,
-        quorum: { r: config.r, w: config.w },
+        quorum: { n: config.n, r: config.r, w: config.w },
         siblingLimits: DEFAULT_SIBLING_LIMITS,
         pruneLimits: DEFAULT_PRUNE_LIMITS,
         mutationLimits: { valueBytesMax: config.maxValueBytes },
       });
+      transport.serve(createPeerRequestHandler({ replica, hints, coordinator, onGossip: (_from, state) => membership.onGossip(state), logger }));
       const stats = new ServerStats(ALL_COMMANDS.map((spec) => spec.name));
-      const server = new RespServer({
-        host: config.host,
-        port: config.port,
-        maxClients: config.maxClients,
-        limits: connectionLimitsFor(config.maxValueBytes),
-        clock,
-        logger,
-        stats,
-      });
+      const server = new RespServer({ host: config.host, port: config.port, maxClients: config.maxClients, limits: connectionLimitsFor(config.maxValueBytes), clock, logger, stats });
       const services: NodeServices = {
         nodeId,
         version: DYNKV_VERSION,
@@ -107,42 +136,74 @@ export class DynkvNode {
         clients: server,
         stats,
         commands: createCommandTable(ALL_COMMANDS),
+        cluster: clusterInfo(membership, hints, replica, config.n),
       };
-      const node = new DynkvNode(nodeId, store, server, replica, logger);
+      await transport.listen();
+      const node = new DynkvNode(nodeId, { store, server, transport, membership, replica, logger });
       node.#startSweeper(clock);
       await server.listen(services);
+      membership.start();
       logger.info(
-        { port: config.port, host: config.host, dataDir: config.dataDir, keys: replica.liveKeys, newNode: created, n: config.n, r: config.r, w: config.w },
-        `dynkv node ${nodeId} listening on ${config.host}:${config.port}`,
+        { port: config.port, peerPort: config.peerPort, host: config.host, dataDir: config.dataDir, keys: replica.liveKeys, newNode: created, n: config.n, r: config.r, w: config.w, seeds: config.seeds },
+        `dynkv node ${nodeId} listening on ${config.host}:${config.port} (peer port ${config.peerPort})`,
       );
       return node;
     } catch (err) {
+      await transport?.close();
       await store.close();
       throw err;
     }
   }
 
-  /** Clean shutdown: stop accepting, answer what is owed, commit, close LMDB. Idempotent. */
+  /** Clean shutdown: stop gossip, stop accepting, answer what is owed, commit, close LMDB. Idempotent. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
+      const { membership, server, transport, store, logger } = this.#parts;
       for (const timer of this.#timers) timer.cancel();
-      await this.#server.close();
-      await this.#store.close();
-      this.#logger.info('dynkv node stopped');
+      membership.stop();
+      await server.close();
+      await transport.close();
+      await store.close();
+      logger.info('dynkv node stopped');
     })();
     return this.#stopping;
   }
 
   #startSweeper(clock: Clock): void {
+    const { replica, logger } = this.#parts;
     const sweep = () => {
       try {
         // A full batch means more are due: keep going soon, but yield to clients in between.
-        if (this.#replica.sweep() === SWEEP_BATCH_MAX) clock.defer(sweep);
-        this.#replica.commit().catch((err) => this.#logger.warn({ err: (err as Error).message }, 'expiry commit failed'));
+        if (replica.sweep() === SWEEP_BATCH_MAX) clock.defer(sweep);
+        replica.commit().catch((err) => logger.warn({ err: (err as Error).message }, 'expiry commit failed'));
       } catch (err) {
-        this.#logger.warn({ err: (err as Error).message }, 'expiry sweep failed');
+        logger.warn({ err: (err as Error).message }, 'expiry sweep failed');
       }
     };
     this.#timers.push(clock.setInterval(SWEEP_INTERVAL_MS, sweep));
   }
+}
+
+function clusterInfo(membership: ClusterMembership, hints: HintStore, replica: LocalReplica, n: number): ClusterInfo {
+  return {
+    members: () => {
+      const owners = membership.owners();
+      return [...membership.table.values()].map((entry) => ({
+        nodeId: entry.nodeId,
+        host: entry.host,
+        peerPort: entry.peerPort,
+        clientPort: entry.clientPort,
+        status: entry.status === 'up' ? membership.liveness(entry.nodeId) : entry.status,
+        partitions: owners.filter((owner) => owner === entry.nodeId).length,
+      }));
+    },
+    preflist: (key) => {
+      const partition = replica.partitionOf(key);
+      const list = preferenceList(membership.owners(), partition, n, (node) => membership.isUsable(node));
+      return { partition, entries: list.targets };
+    },
+    hintsPending: () => hints.pending(),
+    join: (address) => membership.join(address),
+    leave: () => membership.leave(),
+  };
 }

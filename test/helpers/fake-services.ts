@@ -93,6 +93,13 @@ export function fakeNode(specs: readonly CommandSpec[], config: NodeConfig = fak
       acceptedCount: 0,
     },
     stats,
+    cluster: {
+      members: () => [{ nodeId: 'node-a', host: '127.0.0.1', peerPort: 16379, clientPort: 6379, status: 'up', partitions: 64 }],
+      preflist: () => ({ partition: 0, entries: [{ node: 'node-a', role: 'primary' }] }),
+      hintsPending: () => new Map(),
+      join: async () => undefined,
+      leave: () => undefined,
+    },
     commands,
   };
   const context = (clientId = 1): CommandContext & { client: FakeSession } => {

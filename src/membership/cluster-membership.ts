@@ -1,0 +1,190 @@
+import type { ClusterView } from '../coordinator/cluster-view';
+import { Clock, TimerHandle } from '../lib/clock';
+import { Logger } from '../lib/log';
+import { Random } from '../lib/random';
+import { PeerAddress, Transport } from '../peer/transport';
+import { claimPartitions } from '../ring/claim';
+import { Store } from '../storage/store';
+import { chooseGossipTargets } from './gossip-round';
+import { decodeTable, encodeTable } from './member-table-codec';
+import { MemberEntry, MemberTable, entriesOf, freshHeartbeats, mergeTables, owningMembers, tableOf, withEntry } from './member-table';
+import { Liveness, PhiAccrualDetector } from './phi-accrual';
+
+export interface ClusterMembershipOptions {
+  readonly self: { readonly nodeId: string; readonly host: string; readonly peerPort: number; readonly clientPort: number };
+  /** `host:peerPort` of each seed. */
+  readonly seeds: readonly string[];
+  readonly partitionCount: number;
+  readonly transport: Transport;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+  readonly gossipIntervalMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+const TABLE_KEY = Buffer.from('members');
+
+/**
+ * The membership shell: keeps the member table, gossips it every round with a peer chosen by
+ * gossip-round (a seed now and then), feeds each peer's failure detector with the heartbeats that
+ * gossip brings, and persists the table in the `meta` table so a restarted node remembers its
+ * cluster. Failure detection only changes this node's *view* (usable or not); only RING JOIN and
+ * RING LEAVE change who owns partitions.
+ */
+export class ClusterMembership implements ClusterView {
+  readonly selfId: string;
+  readonly #o: ClusterMembershipOptions;
+  #table: MemberTable;
+  readonly #detectors = new Map<string, PhiAccrualDetector>();
+  readonly #seeds: string[];
+  #round = 0;
+  #timer: TimerHandle | undefined;
+  #owners: { key: string; owners: string[] } | undefined;
+
+  constructor(options: ClusterMembershipOptions) {
+    this.#o = options;
+    this.selfId = options.self.nodeId;
+    this.#seeds = [...options.seeds];
+    this.#table = withEntry(this.#loadTable(), this.#selfEntry());
+    this.#persist();
+  }
+
+  /** Gossip now (to meet the seeds) and then every round. */
+  start(): void {
+    this.#timer = this.#o.clock.setInterval(this.#o.gossipIntervalMs, () => this.#gossipRound());
+    this.#gossipRound();
+  }
+
+  stop(): void {
+    this.#timer?.cancel();
+  }
+
+  get table(): MemberTable {
+    return this.#table;
+  }
+
+  owners(): readonly string[] {
+    const members = owningMembers(this.#table);
+    const key = members.join('\n');
+    if (this.#owners?.key !== key) this.#owners = { key, owners: claimPartitions(members, this.#o.partitionCount) };
+    return this.#owners.owners;
+  }
+
+  addressOf(nodeId: string): PeerAddress | undefined {
+    const entry = this.#table.get(nodeId);
+    return entry ? { host: entry.host, port: entry.peerPort } : undefined;
+  }
+
+  isUsable(nodeId: string): boolean {
+    return this.liveness(nodeId) === 'up';
+  }
+
+  /** This node's view of a member: itself is always up; a member never heard from counts as up until proven otherwise. */
+  liveness(nodeId: string): Liveness {
+    if (nodeId === this.selfId) return 'up';
+    return this.#detectors.get(nodeId)?.liveness(this.#o.clock.monotonicMs()) ?? 'up';
+  }
+
+  /** A peer's gossip: merge it and answer with the merged table. */
+  onGossip(state: Buffer): Buffer {
+    this.#merge(decodeTable(state));
+    return encodeTable(this.#table);
+  }
+
+  /** RING JOIN host:peerPort: join the cluster that node belongs to. */
+  async join(address: string): Promise<void> {
+    if (!this.#seeds.includes(address)) this.#seeds.push(address);
+    await this.#exchange(address);
+  }
+
+  /** RING LEAVE: announce that this node leaves; its partitions move once transfers complete. */
+  leave(): void {
+    const self = this.#table.get(this.selfId)!;
+    this.#table = withEntry(this.#table, { ...self, status: 'leaving' });
+    this.#persist();
+    this.#o.logger.info('leaving the cluster');
+  }
+
+  #gossipRound(): void {
+    const self = this.#table.get(this.selfId)!;
+    this.#table = withEntry(this.#table, { ...self, heartbeat: self.heartbeat + 1 });
+    const targets = chooseGossipTargets(
+      { selfId: this.selfId, table: this.#table, seeds: this.#seeds, livenessOf: (id) => this.liveness(id), round: this.#round++ },
+      this.#o.random,
+    );
+    for (const target of targets) void this.#exchange(target.address);
+  }
+
+  async #exchange(address: string): Promise<void> {
+    const [host, port] = splitAddress(address);
+    try {
+      const reply = await this.#o.transport.request({ host, port }, { kind: 'gossipPush', state: encodeTable(this.#table) }, this.#o.requestTimeoutMs);
+      if (reply.kind === 'gossipReply') this.#merge(decodeTable(reply.state));
+    } catch (err) {
+      this.#o.logger.debug({ peer: address, err: (err as Error).message }, 'gossip exchange failed');
+    }
+  }
+
+  #merge(remote: MemberTable): void {
+    const before = this.#table;
+    let after = mergeTables(before, remote);
+    const mine = after.get(this.selfId)!;
+    const expected = before.get(this.selfId)!;
+    if (mine.status !== expected.status || mine.host !== expected.host || mine.peerPort !== expected.peerPort) {
+      // Someone holds a newer but wrong word about this node (an old incarnation's removal, say): refute it.
+      after = withEntry(after, { ...expected, incarnation: mine.incarnation + 1, heartbeat: mine.heartbeat });
+    }
+    const nowMs = this.#o.clock.monotonicMs();
+    for (const nodeId of freshHeartbeats(before, after)) {
+      if (nodeId === this.selfId) continue;
+      let detector = this.#detectors.get(nodeId);
+      if (!detector) this.#detectors.set(nodeId, (detector = new PhiAccrualDetector()));
+      detector.record(nowMs);
+    }
+    const membersChanged = owningMembers(before).join() !== owningMembers(after).join() || statusesOf(before) !== statusesOf(after);
+    this.#table = after;
+    if (membersChanged) {
+      this.#persist();
+      this.#o.logger.info({ members: entriesOf(after).map((e) => `${e.nodeId}:${e.status}`) }, 'membership changed');
+    }
+  }
+
+  #selfEntry(): MemberEntry {
+    const { nodeId, host, peerPort, clientPort } = this.#o.self;
+    const stored = this.#table?.get(nodeId) ?? this.#loadTable().get(nodeId);
+    // Every start is a new incarnation: peers may remember a higher heartbeat of the last one, and
+    // an incarnation outranks any heartbeat, so they see this node as alive again at once.
+    const rejoined = stored?.status === 'removed';
+    const status = stored === undefined || rejoined ? 'up' : stored.status;
+    return { nodeId, host, peerPort, clientPort, incarnation: (stored?.incarnation ?? 0) + 1, status, heartbeat: 0 };
+  }
+
+  #loadTable(): MemberTable {
+    const bytes = this.#o.store.get('meta', TABLE_KEY);
+    if (bytes === undefined) return tableOf([]);
+    try {
+      return decodeTable(bytes);
+    } catch (err) {
+      this.#o.logger.warn({ err: (err as Error).message }, 'stored member table unreadable; starting from seeds');
+      return tableOf([]);
+    }
+  }
+
+  #persist(): void {
+    this.#o.store.put('meta', TABLE_KEY, encodeTable(this.#table));
+    this.#o.store.commit().catch((err) => this.#o.logger.warn({ err: (err as Error).message }, 'could not persist the member table'));
+  }
+}
+
+function statusesOf(table: MemberTable): string {
+  return entriesOf(table)
+    .map((e) => `${e.nodeId}:${e.status}:${e.incarnation}`)
+    .join();
+}
+
+function splitAddress(address: string): [string, number] {
+  const colon = address.lastIndexOf(':');
+  return [address.slice(0, colon).replace(/^\[|\]$/g, ''), Number(address.slice(colon + 1))];
+}
