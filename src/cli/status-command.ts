@@ -1,0 +1,51 @@
+import { Clock } from '../lib/clock';
+import { RespClient } from './resp-client';
+
+/**
+ * `dynkv status [--host h] [--port p]`: the ring, members, their health and keys, hints and repair
+ * progress, as one node sees them, for a person to read.
+ */
+const TIMEOUT_MS = 3000;
+
+type Member = [string, string, number, string, number];
+
+export async function runStatus(host: string, port: number, clock: Clock, out: (line: string) => void): Promise<number> {
+  const client = await RespClient.connect(host, port, clock, TIMEOUT_MS);
+  try {
+    const members = (await client.call('RING', 'MEMBERS')) as Member[];
+    const status = (await client.call('RING', 'STATUS')) as unknown[];
+    const info = String(await client.call('INFO', 'server'));
+    const nodeId = /node_id:(\S+)/.exec(info)?.[1] ?? '?';
+    const partitions = members.reduce((sum, m) => sum + Number(m[4]), 0);
+    out(`cluster seen from ${host}:${port} (${nodeId}): ${members.length} members, ${partitions} partitions`);
+    out('');
+    out(`  ${'node'.padEnd(18)} ${'peer address'.padEnd(22)} ${'client'.padEnd(7)} ${'status'.padEnd(9)} ${'parts'.padEnd(6)} keys`);
+    let unhealthy = 0;
+    for (const [id, address, clientPort, memberStatus, owned] of members) {
+      if (memberStatus !== 'up') unhealthy++;
+      const keys = memberStatus === 'up' ? await keysOn(address.slice(0, address.lastIndexOf(':')), Number(clientPort), clock) : '-';
+      out(`  ${id.padEnd(18)} ${address.padEnd(22)} ${String(clientPort).padEnd(7)} ${memberStatus.padEnd(9)} ${String(owned).padEnd(6)} ${keys}`);
+    }
+    out('');
+    const hints = (status[1] ?? []) as Array<[string, number]>;
+    out(`hints held on ${nodeId}: ${hints.length === 0 ? 'none' : hints.map(([target, count]) => `${count} for ${target}`).join(', ')}`);
+    out(`transfers: ${(status[3] as unknown[]).length === 0 ? 'none' : JSON.stringify(status[3])}`);
+    out(`anti-entropy: ${String(status[5])}`);
+    return unhealthy === 0 ? 0 : 1;
+  } finally {
+    client.close();
+  }
+}
+
+async function keysOn(host: string, port: number, clock: Clock): Promise<string> {
+  try {
+    const client = await RespClient.connect(host, port, clock, TIMEOUT_MS);
+    try {
+      return String(await client.call('DBSIZE'));
+    } finally {
+      client.close();
+    }
+  } catch {
+    return 'unreachable';
+  }
+}
