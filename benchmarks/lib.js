@@ -63,6 +63,34 @@ async function startDynkv(args = []) {
   };
 }
 
+/** `size` dynkv nodes on free ports, the later ones joining through the first; resolves once every node sees all of them. */
+async function startDynkvCluster(size, args = []) {
+  const nodes = [];
+  for (let i = 0; i < size; i++) {
+    const port = await freePort();
+    const peerPort = await freePort();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dynkv-bench-'));
+    const seeds = i === 0 ? [] : ['--seeds', `127.0.0.1:${nodes[0].peerPort}`];
+    const child = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--peer-port', String(peerPort), '--data', dataDir, '--log-level', 'warn', ...seeds, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+    await waitForPort(port);
+    nodes.push({ name: `dynkv${i + 1}`, port, peerPort, stop: async () => { await stopChild(child); fs.rmSync(dataDir, { recursive: true, force: true }); } });
+  }
+  const deadline = Date.now() + 30000;
+  for (const node of nodes) {
+    while ((await ringSize(node.port)) < size) {
+      if (Date.now() > deadline) throw new Error('the cluster did not form');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  return nodes;
+}
+
+function ringSize(port) {
+  return new Promise((resolve) => {
+    execFile('redis-cli', ['-p', String(port), 'RING', 'MEMBERS'], (err, stdout) => resolve(err ? 0 : stdout.split('\n').filter((l) => l === 'up').length));
+  });
+}
+
 function stopChild(child) {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
@@ -90,4 +118,4 @@ function redisBenchmark(port, { test, clients = 50, requests = 100000, pipeline 
   });
 }
 
-module.exports = { freePort, startRedis, startDynkv, redisBenchmark };
+module.exports = { freePort, startRedis, startDynkv, startDynkvCluster, redisBenchmark };
