@@ -56,7 +56,7 @@ export class ClusterCoordinator implements Coordinator {
     this.#pruneKeep = new Set([this.#selfId]);
   }
 
-  async read(key: Buffer, options: ReadOptions = {}): Promise<DvvSet> {
+  read(key: Buffer, options: ReadOptions = {}): DvvSet | Promise<DvvSet> {
     const partition = this.#o.replica.partitionOf(key);
     const { targets } = this.#preflist(partition);
     const required = options.r ?? this.#o.quorum.r;

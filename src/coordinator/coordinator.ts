@@ -35,8 +35,12 @@ export interface WriteOptions {
 }
 
 export interface Coordinator {
-  /** The merged siblings of `key` from R replicas. Rejects with ReplyError("UNAVAILABLE ...") if R cannot be met. */
-  read(key: Buffer, options?: ReadOptions): Promise<DvvSet>;
+  /**
+   * The merged siblings of `key` from R replicas; rejects with ReplyError("UNAVAILABLE ...") if R
+   * cannot be met. Answers synchronously when the local replica is the whole answer (a ring of
+   * one, N=1), so the hot path of a single node allocates no promise.
+   */
+  read(key: Buffer, options?: ReadOptions): DvvSet | Promise<DvvSet>;
   /** Read, decide (applyMutation), write, acknowledge. */
   mutate(key: Buffer, mutation: Mutation, options?: WriteOptions): Promise<MutateResult>;
   /** Remove every key (FLUSHALL). */

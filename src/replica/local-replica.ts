@@ -5,6 +5,7 @@ import { dataKey, expiryDueBefore, expiryKey, parseDataKey, parseExpiryKey } fro
 import { Store } from '../storage/store';
 import { DvvSet, EMPTY_DVVSET } from '../versioning/dvvset';
 import { decodeRecord, encodeRecord } from '../versioning/record-codec';
+import { RecordCache } from './record-cache';
 import { countsAsKey, nextDueMs, sweepDecision } from './record-schedule';
 
 export interface LocalReplicaOptions {
@@ -32,6 +33,7 @@ export class LocalReplica {
   readonly #partitionCount: number;
   readonly #tombstoneGraceMs: number;
   #liveKeys = 0;
+  readonly #cache = new RecordCache();
   #expiredKeys = 0;
   #reapedRecords = 0;
 
@@ -62,16 +64,37 @@ export class LocalReplica {
   }
 
   partitionOf(key: Buffer): number {
-    return partitionOf(key, this.#partitionCount);
+    const cacheKey = key.toString('latin1');
+    const cached = this.#cache.get(cacheKey);
+    if (cached) return cached.partition;
+    const partition = partitionOf(key, this.#partitionCount);
+    this.#cache.put(cacheKey, partition, undefined);
+    return partition;
   }
 
   read(partition: number, key: Buffer): DvvSet {
+    const cacheKey = key.toString('latin1');
+    const cached = this.#cache.get(cacheKey);
+    if (cached?.set) return cached.set;
     const bytes = this.#store.get('data', dataKey(partition, key));
-    return bytes === undefined ? EMPTY_DVVSET : decodeRecord(bytes);
+    const set = bytes === undefined ? EMPTY_DVVSET : decodeRecord(bytes);
+    this.#cache.put(cacheKey, partition, set);
+    return set;
   }
 
   /** Stage `next` as the record of `key`, replacing `previous` (what `read` returned). */
   write(partition: number, key: Buffer, previous: DvvSet, next: DvvSet): void {
+    try {
+      this.#stage(partition, key, previous, next);
+    } catch (err) {
+      // The store abandoned the group: what the cache learned from it may never commit.
+      this.#cache.clear();
+      throw err;
+    }
+    this.#cache.put(key.toString('latin1'), partition, next);
+  }
+
+  #stage(partition: number, key: Buffer, previous: DvvSet, next: DvvSet): void {
     const storeKey = dataKey(partition, key);
     if (next.entries.length === 0) this.#store.delete('data', storeKey);
     else this.#store.put('data', storeKey, encodeRecord(next));
@@ -86,7 +109,10 @@ export class LocalReplica {
 
   /** Resolves when everything staged so far is durable. */
   commit(): Promise<void> {
-    return this.#store.commit();
+    return this.#store.commit().catch((err: unknown) => {
+      this.#cache.clear();
+      throw err;
+    });
   }
 
   /**
@@ -117,6 +143,7 @@ export class LocalReplica {
       if (table === 'data') removed = keys.length;
     }
     this.#liveKeys = 0;
+    this.#cache.clear();
     return removed;
   }
 

@@ -19,12 +19,14 @@ test('a node at its data limit refuses writes cleanly and recovers when space is
     const value = Buffer.alloc(16 * 1024, 1);
     const stored: string[] = [];
     let refusal: Error | undefined;
+    let refusedKey = '';
     for (let i = 0; i < 200 && !refusal; i++) {
       try {
         await redis.set(`big:${i}`, value);
         stored.push(`big:${i}`);
       } catch (err) {
         refusal = err as Error;
+        refusedKey = `big:${i}`;
       }
     }
     expect(refusal?.message).toMatch(/^ERR write refused, storage full/);
@@ -32,6 +34,8 @@ test('a node at its data limit refuses writes cleanly and recovers when space is
     // Still serving, and every acknowledged write is intact.
     expect(await redis.ping()).toBe('PONG');
     for (const key of stored) expect((await redis.getBuffer(key))?.equals(value)).toBe(true);
+    // The refused write was never acknowledged and must not be readable (not even from a cache).
+    expect(await redis.get(refusedKey)).toBeNull();
     // Deleting makes room; then writes succeed again.
     expect(await redis.del(...stored.slice(0, 20))).toBe(20);
     await redis.set('after', value);
