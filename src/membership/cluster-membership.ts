@@ -41,7 +41,7 @@ export class ClusterMembership implements ClusterView {
   readonly #seeds: string[];
   #round = 0;
   #timer: TimerHandle | undefined;
-  #owners: { key: string; owners: string[] } | undefined;
+  #owners: { table: MemberTable; key: string; owners: string[] } | undefined;
 
   constructor(options: ClusterMembershipOptions) {
     this.#o = options;
@@ -66,10 +66,14 @@ export class ClusterMembership implements ClusterView {
   }
 
   owners(): readonly string[] {
+    // Called on every read and write: recompute only when the table object changed (a merge or
+    // a heartbeat), and re-claim only when the set of owning members did.
+    if (this.#owners?.table === this.#table) return this.#owners.owners;
     const members = owningMembers(this.#table);
     const key = members.join('\n');
-    if (this.#owners?.key !== key) this.#owners = { key, owners: claimPartitions(members, this.#o.partitionCount) };
-    return this.#owners.owners;
+    const owners = this.#owners?.key === key ? this.#owners.owners : claimPartitions(members, this.#o.partitionCount);
+    this.#owners = { table: this.#table, key, owners };
+    return owners;
   }
 
   addressOf(nodeId: string): PeerAddress | undefined {
