@@ -70,9 +70,15 @@ export class ClusterCoordinator implements Coordinator {
     const partition = this.#o.replica.partitionOf(key);
     const preflist = this.#preflist(partition);
     const selfTarget = preflist.targets.find((t) => t.node === this.#selfId);
-    if (selfTarget?.role !== 'primary' && !options.forwarded) {
-      for (const target of preflist.targets) {
-        if (target.role !== 'primary') continue;
+    const primaries = preflist.targets.filter((t) => t.role === 'primary');
+    // A write whose result depends on the current value (INCR, APPEND, SET NX...) is coordinated
+    // by the key's first usable primary only, so concurrent ones serialize on one replica instead
+    // of each computing from its own copy (which would lose increments). A blind write (SET,
+    // VSET, VDEL) may be coordinated by any primary: concurrent ones correctly become siblings.
+    const coordinatorNode = readsCurrentValue(mutation) ? primaries[0]?.node : selfTarget?.role === 'primary' ? this.#selfId : primaries[0]?.node;
+    if (coordinatorNode !== undefined && coordinatorNode !== this.#selfId && !options.forwarded) {
+      for (const target of primaries) {
+        if (target.node === this.#selfId) break; // the earlier primaries failed: coordinate here
         const forwarded = await this.#tryForward(target.node, key, mutation, options.w);
         if (forwarded) return forwarded;
       }
@@ -222,6 +228,19 @@ export class ClusterCoordinator implements Coordinator {
     const { warnAt, max } = this.#o.siblingLimits;
     if (count > max) throw new ReplyError(`ERR too many siblings (${count}, max ${max}): read the key with VGET and write back with its context`);
     if (count > warnAt) this.#o.logger.warn({ siblings: count }, 'sibling count is high');
+  }
+}
+
+/** Mutations whose outcome depends on the value they find (everything but blind writes). */
+function readsCurrentValue(mutation: Mutation): boolean {
+  switch (mutation.kind) {
+    case 'vset':
+    case 'vdel':
+      return false;
+    case 'set':
+      return mutation.condition !== undefined || mutation.returnPrevious || mutation.expiresAtMs === 'keep';
+    default:
+      return true;
   }
 }
 
