@@ -17,7 +17,7 @@ import { Mutation } from './mutation';
 import { decodeResult, encodeMutation } from './mutation-codec';
 import { contextAfterWrite, supersededTimestampMaxMs } from './new-version-context';
 import { quorumState } from './quorum';
-import { ReplicaClient } from './replica-client';
+import { ReplicaClient, ReplicaUnavailableError } from './replica-client';
 
 export interface ClusterCoordinatorOptions {
   readonly view: ClusterView;
@@ -103,7 +103,12 @@ export class ClusterCoordinator implements Coordinator {
       return { result: decodeResult(reply.result), context: decodeContext(reply.context) };
     } catch (err) {
       if (err instanceof ReplyError) throw err;
-      this.#o.logger.debug({ node, err: (err as Error).message }, 'forward failed, trying the next primary');
+      if (err instanceof ReplicaUnavailableError && err.maybeApplied) {
+        // The coordinator may have applied it: coordinating again elsewhere would store the one
+        // client write twice, as two concurrent versions. Tell the client the outcome is unknown.
+        throw new ReplyError(`UNAVAILABLE the write was sent to ${node} but no answer came (it may or may not have been applied): ${err.message}`);
+      }
+      this.#o.logger.debug({ node, err: (err as Error).message }, 'forward not sent, trying the next primary');
       return undefined;
     }
   }
@@ -183,7 +188,15 @@ export class ClusterCoordinator implements Coordinator {
       let failures = 0;
       let settled = false;
       const onSettled = () => {
-        if (replies.length + failures === asked) this.#repair(key, partition, replies);
+        if (replies.length + failures === asked) {
+          // After the answer, never in its way: a repair that throws (a store closing under a
+          // shutdown) must neither block the read nor become an unhandled rejection.
+          try {
+            this.#repair(key, partition, replies);
+          } catch (err) {
+            this.#o.logger.debug({ err: (err as Error).message }, 'read repair skipped');
+          }
+        }
         if (settled) return;
         const state = quorumState(required, asked, replies.length, failures);
         if (state === 'met') {

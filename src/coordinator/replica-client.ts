@@ -9,6 +9,16 @@ import type { ClusterView } from './cluster-view';
 /** Why a replica did not answer: the coordinator counts it as a failure and moves on. */
 export class ReplicaUnavailableError extends Error {
   override name = 'ReplicaUnavailableError';
+  /**
+   * Whether the request may have reached the peer (timeout, connection closed, protocol error):
+   * then the peer may have applied it, and a write must not be retried elsewhere.
+   */
+  readonly maybeApplied: boolean;
+
+  constructor(message: string, maybeApplied: boolean) {
+    super(message);
+    this.maybeApplied = maybeApplied;
+  }
 }
 
 /** Reads and writes one remote replica of a key over the transport. */
@@ -44,11 +54,11 @@ export class ReplicaClient {
 
   async #request(node: string, body: Parameters<Transport['request']>[1]): Promise<ResponseBody> {
     const address = this.#view.addressOf(node);
-    if (!address) throw new ReplicaUnavailableError(`${node} has no known address`);
+    if (!address) throw new ReplicaUnavailableError(`${node} has no known address`, false);
     try {
       return await this.#transport.request(address, body, this.#timeoutMs);
     } catch (err) {
-      if (err instanceof PeerError) throw new ReplicaUnavailableError(`${node}: ${err.message}`);
+      if (err instanceof PeerError) throw new ReplicaUnavailableError(`${node}: ${err.message}`, err.code !== 'UNREACHABLE' && err.code !== 'REFUSED');
       throw err;
     }
   }
@@ -56,5 +66,6 @@ export class ReplicaClient {
 
 function unexpected(node: string, response: ResponseBody): ReplicaUnavailableError {
   const detail = response.kind === 'errorReply' ? `${response.code} ${response.message}` : response.kind;
-  return new ReplicaUnavailableError(`${node} answered ${detail}`);
+  // The peer answered: it says what it did not do, so the request was not applied.
+  return new ReplicaUnavailableError(`${node} answered ${detail}`, false);
 }

@@ -1,0 +1,280 @@
+import bunyan from 'bunyan';
+import { ManualClock } from '../lib/clock';
+import { Logger } from '../lib/log';
+import { Random, SeededRandom } from '../lib/random';
+import { DvvSet, join, siblings } from '../versioning/dvvset';
+import { StorageError } from '../storage/store';
+import { DotRegistry, checkAcknowledgedWrites, checkCausalKeys, checkSingleApplication } from './checkers';
+import { SimClock, drainMicrotasks, runFor } from './sim-clock';
+import { CALM_LINKS, SimNetwork } from './sim-network';
+import { DEFAULT_SIM_CLUSTER, SimClusterConfig, SimNode } from './sim-node';
+import { Trace } from './trace';
+import { DEFAULT_WORKLOAD, Workload, WorkloadOptions, formatVector } from './workload';
+
+export interface ScheduleOptions {
+  readonly seed: number;
+  readonly nodes: number;
+  /** Simulated time of workload under faults. */
+  readonly workloadMs: number;
+  /** Simulated time after healing before the checks (gossip reconverges, clients finish). */
+  readonly quiesceMs: number;
+  /** Whether faults are injected at all (scenarios and smoke tests turn them off). */
+  readonly faults: boolean;
+  readonly cluster: SimClusterConfig;
+  readonly workload: WorkloadOptions;
+  /** Trace lines to keep in full (see Trace). */
+  readonly keep?: (line: string) => boolean;
+  /** Look at the healed cluster after the checks (debugging a seed). */
+  readonly inspect?: (cluster: SimCluster) => void;
+}
+
+export const DEFAULT_SCHEDULE: Omit<ScheduleOptions, 'seed'> = {
+  nodes: 5,
+  workloadMs: 120_000,
+  quiesceMs: 20_000,
+  faults: true,
+  cluster: DEFAULT_SIM_CLUSTER,
+  workload: DEFAULT_WORKLOAD,
+};
+
+export interface ScheduleResult {
+  readonly seed: number;
+  readonly violations: readonly string[];
+  readonly traceTail: readonly string[];
+  /** Fingerprint of the whole trace: equal seeds must give equal digests. */
+  readonly digest: string;
+  readonly summary: string;
+  readonly kept: readonly string[];
+}
+
+const WARMUP_MS = 10_000;
+const FAULT_GAP_MIN_MS = 2_000;
+const FAULT_GAP_MAX_MS = 10_000;
+const CHECK_DRIVE_MAX_MS = 60_000;
+
+/** A simulated cluster: nodes, network, clock, trace, all from one seed. */
+export class SimCluster {
+  readonly clock: SimClock;
+  readonly network: SimNetwork;
+  readonly nodes: SimNode[] = [];
+  readonly trace: Trace;
+  readonly dots = new DotRegistry();
+  /** Anything logged at error level by any node: the code says it should not happen. */
+  readonly loggedErrors: string[] = [];
+  readonly random: Random;
+
+  constructor(seed: number, nodeCount: number, config: SimClusterConfig, keep?: (line: string) => boolean) {
+    this.trace = new Trace(50, keep);
+    const master = new SeededRandom(seed);
+    // Separate streams per concern, all derived from the seed, so adding a fault kind does not
+    // reshuffle the network's choices (and vice versa) more than necessary.
+    const derive = () => new SeededRandom(master.int(0x1_0000_0000));
+    this.random = derive();
+    this.clock = new SimClock(new ManualClock());
+    this.network = new SimNetwork(this.clock, derive());
+    this.network.observe((_from, _to, body) => this.dots.observe(body));
+    const logger = this.#logger();
+    const addresses = Array.from({ length: nodeCount }, (_, i) => `n${i + 1}:7000`);
+    for (let i = 0; i < nodeCount; i++) {
+      this.nodes.push(
+        new SimNode({
+          nodeId: `n${i + 1}`,
+          host: `n${i + 1}`,
+          peerPort: 7000,
+          seeds: addresses.filter((_, j) => j !== i),
+          network: this.network,
+          clock: this.clock,
+          random: derive(),
+          logger,
+          config,
+        }),
+      );
+    }
+  }
+
+  log(line: string): void {
+    this.trace.add(this.clock.monotonicMs(), line);
+  }
+
+  node(nodeId: string): SimNode {
+    const node = this.nodes.find((n) => n.nodeId === nodeId);
+    if (!node) throw new Error(`no node ${nodeId}`);
+    return node;
+  }
+
+  /** Lift every fault: links calm, partitions healed, every node running. */
+  heal(): void {
+    this.network.healAll();
+    this.network.faults = CALM_LINKS;
+    for (const node of this.nodes) {
+      if (node.state === 'crashed') node.restart();
+      else if (node.state === 'paused') node.resume();
+    }
+    this.log('heal: all links calm, all nodes running');
+  }
+
+  /** Drive the simulation until `promise` settles (or `maxMs` of simulated time passes). */
+  async drive<T>(promise: Promise<T>, maxMs = CHECK_DRIVE_MAX_MS): Promise<T> {
+    let settled = false;
+    const watched = promise.finally(() => {
+      settled = true;
+    });
+    // Keep a rejection from counting as unhandled while we are still stepping.
+    watched.catch(() => undefined);
+    for (let waitedMs = 0; !settled && waitedMs < maxMs; waitedMs += 100) await runFor(this.clock, 100);
+    if (!settled) throw new Error(`did not settle within ${maxMs} ms of simulated time`);
+    return watched;
+  }
+
+  #logger(): Logger {
+    const errors = this.loggedErrors;
+    const sink = {
+      write(record: unknown): void {
+        const { msg, node, err } = record as { msg?: string; node?: string; err?: { message?: string } };
+        errors.push(`${node ?? '?'} logged error: ${msg ?? ''}${err?.message ? ` (${err.message})` : ''}`);
+      },
+    };
+    return bunyan.createLogger({ name: 'dynkv-sim', streams: [{ type: 'raw', level: 'error', stream: sink as unknown as NodeJS.WritableStream }] });
+  }
+}
+
+/** One schedule: warm up, workload under random faults, heal, quiesce, check. */
+export async function runSchedule(options: ScheduleOptions): Promise<ScheduleResult> {
+  const cluster = new SimCluster(options.seed, options.nodes, options.cluster, options.keep);
+  const { clock, network, nodes } = cluster;
+  const violations: string[] = [];
+  let closing = false;
+  let crashLeftovers = 0;
+  const unhandled = (reason: unknown) => {
+    // Shutting the cluster down rejects what is in flight; only rejections during the run count.
+    if (closing) return;
+    // Only a crashed node's store is ever closed here. A killed process runs nothing, but the
+    // crashed incarnation's promises live on in the simulator, so these are counted, not failed
+    // (see the report: ClusterCoordinator.#repair reads the local store outside its promise chain).
+    if (reason instanceof StorageError && reason.message === 'store is closed') {
+      crashLeftovers++;
+      return;
+    }
+    violations.push(`unhandled rejection: ${(reason as Error)?.message ?? String(reason)}`);
+  };
+  process.on('unhandledRejection', unhandled);
+  try {
+    for (const node of nodes) node.start();
+    cluster.log(`start ${nodes.length} nodes, N=${options.cluster.n} R=${options.cluster.r} W=${options.cluster.w}`);
+    await runFor(clock, WARMUP_MS);
+
+    const workload = new Workload(options.workload, clock, cluster.random, nodes, cluster.trace);
+    workload.start();
+    let faulting = options.faults;
+    const faultLoop = options.faults ? injectFaults(cluster, () => faulting) : Promise.resolve();
+    await runFor(clock, options.workloadMs);
+    faulting = false;
+    const stopped = workload.stop();
+    cluster.heal();
+    await runFor(clock, options.quiesceMs);
+    await cluster.drive(Promise.all([stopped, faultLoop]));
+    // Fault loop may have acted between the flag and its exit: heal again, then settle.
+    cluster.heal();
+    await runFor(clock, options.quiesceMs);
+
+    const finalReads = new Map<string, DvvSet>();
+    const keys = [...new Set([...workload.acked.map((w) => w.key), ...workload.causalKeys.map((k) => k.key)])].sort();
+    const reader = nodes[0];
+    for (const key of keys) {
+      try {
+        const final = await cluster.drive(Promise.resolve(reader.parts.coordinator.read(Buffer.from(key), { r: options.cluster.n })));
+        finalReads.set(key, final);
+        cluster.log(`final ${key}: ${describeSet(final)}`);
+      } catch (err) {
+        violations.push(`full read of ${key} via ${reader.nodeId} failed after healing: ${(err as Error).message}`);
+      }
+    }
+    await runFor(clock, 1_000);
+    const lost = checkAcknowledgedWrites(finalReads, workload.acked, cluster.dots, nodes);
+    violations.push(...lost.violations, ...checkSingleApplication(workload.acked, cluster.dots), ...checkCausalKeys(finalReads, workload.causalKeys), ...workload.violations, ...network.handlerErrors, ...cluster.loggedErrors);
+    const summary =
+      `acked ${workload.acked.length} failed ${workload.failures} indeterminate ${workload.indeterminate} reads ${workload.reads}; ` +
+      `present ${lost.present} superseded ${lost.superseded} hinted-only ${lost.hintedOnly}; crash leftovers ${crashLeftovers}; trace ${cluster.trace.digest}`;
+    cluster.log(`checks done: ${violations.length} violations`);
+    options.inspect?.(cluster);
+    return { seed: options.seed, violations, traceTail: cluster.trace.tail, digest: cluster.trace.digest, summary, kept: cluster.trace.kept };
+  } finally {
+    closing = true;
+    // Pause rather than crash: the clock never advances again, so nothing more runs, and no
+    // leftover continuation meets a closed store.
+    for (const node of nodes) node.pause();
+    await drainMicrotasks();
+    await drainMicrotasks();
+    process.off('unhandledRejection', unhandled);
+  }
+}
+
+/** Random faults until `active()` turns false. */
+async function injectFaults(cluster: SimCluster, active: () => boolean): Promise<void> {
+  const { clock, network, nodes, random } = cluster;
+  const pick = <T>(items: readonly T[]): T => items[random.int(items.length)];
+  while (active()) {
+    await clock.sleep(FAULT_GAP_MIN_MS + random.int(FAULT_GAP_MAX_MS - FAULT_GAP_MIN_MS + 1));
+    if (!active()) return;
+    const running = nodes.filter((n) => n.state === 'up');
+    const roll = random.int(100);
+    if (roll < 15) {
+      // Symmetric partition: a random minority cut off from the rest.
+      const size = 1 + random.int(Math.max(1, Math.floor(nodes.length / 2)));
+      const minority = new Set<string>();
+      while (minority.size < size) minority.add(pick(nodes).nodeId);
+      for (const a of nodes) for (const b of nodes) if (minority.has(a.nodeId) !== minority.has(b.nodeId)) network.cut(a.nodeId, b.nodeId);
+      cluster.log(`fault: partition {${[...minority].sort().join(',')}} | rest`);
+    } else if (roll < 25) {
+      const a = pick(nodes).nodeId;
+      const b = pick(nodes.filter((n) => n.nodeId !== a)).nodeId;
+      network.cut(a, b);
+      cluster.log(`fault: one-way cut ${a} -> ${b}`);
+    } else if (roll < 40) {
+      network.healAll();
+      cluster.log('fault: partitions heal');
+    } else if (roll < 52) {
+      // Keep at least one node running so clients have somewhere to go.
+      if (running.length > 1) {
+        const node = pick(running);
+        node.crash();
+        cluster.log(`fault: crash ${node.nodeId}`);
+      }
+    } else if (roll < 64) {
+      const crashed = nodes.filter((n) => n.state === 'crashed');
+      if (crashed.length > 0) {
+        const node = pick(crashed);
+        node.restart();
+        cluster.log(`fault: restart ${node.nodeId}`);
+      }
+    } else if (roll < 72) {
+      if (running.length > 1) {
+        const node = pick(running);
+        node.pause();
+        cluster.log(`fault: pause ${node.nodeId}`);
+      }
+    } else if (roll < 80) {
+      const paused = nodes.filter((n) => n.state === 'paused');
+      if (paused.length > 0) {
+        const node = pick(paused);
+        node.resume();
+        cluster.log(`fault: resume ${node.nodeId}`);
+      }
+    } else {
+      const faults = {
+        dropProbability: random.int(4) === 0 ? 0 : random.float() * 0.15,
+        duplicateProbability: random.float() * 0.05,
+        delayMinMs: 1,
+        delayMaxMs: 2 + random.int(300),
+      };
+      network.faults = faults;
+      cluster.log(`fault: links drop ${faults.dropProbability.toFixed(3)} dup ${faults.duplicateProbability.toFixed(3)} delay 1..${faults.delayMaxMs}ms`);
+    }
+  }
+}
+
+/** `a@n1:3 b@n2:1 (tombstones as ~) ctx {..}`: a key's siblings for the trace. */
+export function describeSet(set: DvvSet): string {
+  const versions = siblings(set).map(({ dot, version }) => `${version.tombstone ? '~' : version.data.toString()}@${dot.actor}:${dot.counter}`);
+  return `${versions.join(' ') || '(none)'} ctx ${formatVector(join(set))}`;
+}

@@ -1,0 +1,83 @@
+import { Clock, ManualClock, TimerHandle } from '../lib/clock';
+
+/**
+ * The simulator's view of one shared ManualClock. It forwards everything, but counts deferred work
+ * (group commits run on `defer`) so the scheduler knows when a step has fully settled: ManualClock
+ * itself cannot tell whether anything is still deferred.
+ */
+export class SimClock implements Clock {
+  readonly manual: ManualClock;
+  #deferredPending = 0;
+
+  constructor(manual: ManualClock) {
+    this.manual = manual;
+  }
+
+  get deferredPending(): number {
+    return this.#deferredPending;
+  }
+
+  nowMs(): number {
+    return this.manual.nowMs();
+  }
+
+  monotonicMs(): number {
+    return this.manual.monotonicMs();
+  }
+
+  setTimer(delayMs: number, fn: () => void): TimerHandle {
+    return this.manual.setTimer(delayMs, fn);
+  }
+
+  setInterval(intervalMs: number, fn: () => void): TimerHandle {
+    return this.manual.setInterval(intervalMs, fn);
+  }
+
+  defer(fn: () => void): void {
+    this.#deferredPending++;
+    this.manual.defer(() => {
+      this.#deferredPending--;
+      fn();
+    });
+  }
+
+  /** Resolve after `delayMs` of simulated time (workload think time). */
+  sleep(delayMs: number): Promise<void> {
+    return new Promise((resolve) => this.manual.setTimer(delayMs, resolve));
+  }
+}
+
+/**
+ * Let every promise continuation that is ready run. setImmediate fires only after the microtask
+ * queue is empty, and nothing in the simulation does real I/O, so this is deterministic: it is the
+ * one place the simulator touches the real event loop, and only to wait, never to keep time.
+ */
+export function drainMicrotasks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Run deferred work and promise continuations until neither is left. */
+export async function settle(clock: SimClock): Promise<void> {
+  await drainMicrotasks();
+  while (clock.deferredPending > 0) {
+    clock.manual.runDeferred();
+    await drainMicrotasks();
+  }
+}
+
+/** Advance simulated time by `durationMs`, one timer deadline at a time, settling after each. */
+export async function runFor(clock: SimClock, durationMs: number): Promise<void> {
+  const endMs = clock.monotonicMs() + durationMs;
+  await settle(clock);
+  for (;;) {
+    const nextInMs = clock.manual.nextTimerInMs();
+    const nowMs = clock.monotonicMs();
+    if (nextInMs === undefined || nowMs + nextInMs > endMs) {
+      clock.manual.advance(endMs - nowMs);
+      await settle(clock);
+      return;
+    }
+    clock.manual.advance(nextInMs);
+    await settle(clock);
+  }
+}

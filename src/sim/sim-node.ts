@@ -1,0 +1,207 @@
+import { ClusterCoordinator } from '../coordinator/cluster-coordinator';
+import { createPeerRequestHandler } from '../coordinator/peer-request-handler';
+import { ReplicaClient } from '../coordinator/replica-client';
+import { DEFAULT_SIBLING_LIMITS } from '../coordinator/sibling-limits';
+import { TimerHandle } from '../lib/clock';
+import { Logger } from '../lib/log';
+import { Random } from '../lib/random';
+import { ClusterMembership } from '../membership/cluster-membership';
+import { HintStore } from '../replica/hint-store';
+import { LocalReplica, SWEEP_BATCH_MAX } from '../replica/local-replica';
+import { MemoryStore } from '../storage/memory-store';
+import { DEFAULT_PRUNE_LIMITS } from '../versioning/prune';
+import { SimClock } from './sim-clock';
+import { SimNetwork } from './sim-network';
+
+export interface SimClusterConfig {
+  readonly n: number;
+  readonly r: number;
+  readonly w: number;
+  readonly partitions: number;
+  readonly requestTimeoutMs: number;
+  readonly gossipIntervalMs: number;
+  readonly sweepIntervalMs: number;
+  /** Tombstone grace: the real node keeps tombstones a day when N > 1. */
+  readonly tombstoneGraceMs: number;
+}
+
+export const DEFAULT_SIM_CLUSTER: SimClusterConfig = {
+  n: 3,
+  r: 2,
+  w: 2,
+  partitions: 64,
+  requestTimeoutMs: 1000,
+  gossipIntervalMs: 1000,
+  sweepIntervalMs: 100,
+  tombstoneGraceMs: 24 * 3600 * 1000,
+};
+
+const MAX_VALUE_BYTES = 1024 * 1024;
+
+/** The components of one incarnation of a node (rebuilt by restart over the same store). */
+export interface SimNodeParts {
+  readonly replica: LocalReplica;
+  readonly hints: HintStore;
+  readonly membership: ClusterMembership;
+  readonly coordinator: ClusterCoordinator;
+}
+
+export type SimNodeState = 'up' | 'paused' | 'crashed';
+
+/**
+ * One dynkv node in the simulator: the real replica, hint store, membership, coordinator and peer
+ * handler, wired as src/node/dynkv-node.ts wires them, but over a MemoryStore and the SimNetwork.
+ * No RESP server: the workload calls the coordinator the way the commands do.
+ */
+export class SimNode {
+  readonly nodeId: string;
+  readonly host: string;
+  readonly peerPort: number;
+  readonly store: MemoryStore;
+  readonly #network: SimNetwork;
+  readonly #clock: SimClock;
+  readonly #random: Random;
+  readonly #logger: Logger;
+  readonly #config: SimClusterConfig;
+  readonly #seeds: readonly string[];
+  #parts: SimNodeParts | undefined;
+  #timers: TimerHandle[] = [];
+  #state: SimNodeState = 'crashed';
+  /** Bumped on crash: a client call that spans a crash gets no answer it may trust. */
+  generation = 0;
+  #crashed: Promise<void> = new Promise(() => undefined);
+  #signalCrash: () => void = () => undefined;
+
+  constructor(options: {
+    nodeId: string;
+    host: string;
+    peerPort: number;
+    seeds: readonly string[];
+    network: SimNetwork;
+    clock: SimClock;
+    random: Random;
+    logger: Logger;
+    config: SimClusterConfig;
+  }) {
+    this.nodeId = options.nodeId;
+    this.host = options.host;
+    this.peerPort = options.peerPort;
+    this.#network = options.network;
+    this.#clock = options.clock;
+    this.#random = options.random;
+    this.#logger = options.logger.child({ node: options.nodeId });
+    this.#config = options.config;
+    this.#seeds = options.seeds;
+    this.store = new MemoryStore({ clock: options.clock, logger: this.#logger });
+    this.#network.addNode(this.nodeId, { host: this.host, port: this.peerPort });
+  }
+
+  get state(): SimNodeState {
+    return this.#state;
+  }
+
+  /** The running incarnation's components; throws if the node is crashed. */
+  get parts(): SimNodeParts {
+    if (!this.#parts) throw new Error(`${this.nodeId} is not running`);
+    return this.#parts;
+  }
+
+  start(): void {
+    const config = this.#config;
+    const clock = this.#clock;
+    const store = this.store;
+    const logger = this.#logger;
+    const transport = this.#network.open(this.nodeId);
+    const replica = new LocalReplica({ store, clock, logger, partitionCount: config.partitions, tombstoneGraceMs: config.tombstoneGraceMs });
+    const hints = new HintStore(store, logger);
+    const membership = new ClusterMembership({
+      self: { nodeId: this.nodeId, host: this.host, peerPort: this.peerPort, clientPort: this.peerPort + 1000 },
+      seeds: this.#seeds,
+      partitionCount: config.partitions,
+      transport,
+      store,
+      clock,
+      random: this.#random,
+      logger,
+      gossipIntervalMs: config.gossipIntervalMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+    });
+    const coordinator = new ClusterCoordinator({
+      view: membership,
+      replica,
+      hints,
+      replicas: new ReplicaClient(transport, membership, config.requestTimeoutMs),
+      clock,
+      logger,
+      quorum: { n: config.n, r: config.r, w: config.w },
+      siblingLimits: DEFAULT_SIBLING_LIMITS,
+      pruneLimits: DEFAULT_PRUNE_LIMITS,
+      mutationLimits: { valueBytesMax: MAX_VALUE_BYTES },
+    });
+    transport.serve(createPeerRequestHandler({ replica, hints, coordinator, onGossip: (_from, state) => membership.onGossip(state), logger }));
+    this.#parts = { replica, hints, membership, coordinator };
+    this.#state = 'up';
+    this.#crashed = new Promise((resolve) => {
+      this.#signalCrash = resolve;
+    });
+    this.#startSweeper(replica);
+    membership.start();
+  }
+
+  /** kill -9: staged writes are lost, timers stop, nothing in flight is answered. */
+  crash(): void {
+    if (this.#state === 'crashed') return;
+    this.#stopTimers();
+    this.#parts?.membership.stop();
+    this.#network.crash(this.nodeId);
+    this.store.crash();
+    this.#parts = undefined;
+    this.#state = 'crashed';
+    this.generation++;
+    this.#signalCrash();
+  }
+
+  /** Resolves when this incarnation crashes: its clients' connections drop, nothing more is answered. */
+  whenCrashed(): Promise<void> {
+    return this.#crashed;
+  }
+
+  /** A new process over the same store: what was committed survives. */
+  restart(): void {
+    if (this.#state !== 'crashed') return;
+    this.store.reopen();
+    this.start();
+  }
+
+  /** SIGSTOP: no gossip, no sweeps, nothing in or out. Work already in its promises continues (see report). */
+  pause(): void {
+    if (this.#state !== 'up') return;
+    this.#stopTimers();
+    this.#parts?.membership.stop();
+    this.#network.setUp(this.nodeId, false);
+    this.#state = 'paused';
+  }
+
+  resume(): void {
+    if (this.#state !== 'paused') return;
+    this.#network.setUp(this.nodeId, true);
+    this.#state = 'up';
+    const parts = this.parts;
+    this.#startSweeper(parts.replica);
+    parts.membership.start();
+  }
+
+  #startSweeper(replica: LocalReplica): void {
+    const sweep = () => {
+      // Same loop as DynkvNode's sweeper; its errors are logged at warn there and count here.
+      if (replica.sweep() === SWEEP_BATCH_MAX) this.#clock.defer(sweep);
+      replica.commit().catch((err: unknown) => this.#logger.warn({ err: (err as Error).message }, 'expiry commit failed'));
+    };
+    this.#timers.push(this.#clock.setInterval(this.#config.sweepIntervalMs, sweep));
+  }
+
+  #stopTimers(): void {
+    for (const timer of this.#timers) timer.cancel();
+    this.#timers = [];
+  }
+}
