@@ -87,9 +87,19 @@ export class ClusterCoordinator implements Coordinator {
   }
 
   async flushAll(): Promise<void> {
-    // Across the cluster in step 4 (with flush markers that hints and anti-entropy respect).
+    // A flush of this node alone would be undone by the next quorum read from the others, so a
+    // cluster refuses it until the cluster-wide flush exists (flush markers that hints and
+    // anti-entropy respect), rather than pretend.
+    if (new Set(this.#o.view.owners()).size > 1) {
+      throw new ReplyError('ERR FLUSHALL on a cluster of more than one node is not supported yet: it would only clear this node');
+    }
     this.#o.replica.clear();
-    await this.#o.replica.commit();
+    try {
+      await this.#o.replica.commit();
+    } catch (err) {
+      if (err instanceof StorageError) throw new ReplyError(`ERR flush failed, ${err.message}`);
+      throw err;
+    }
   }
 
   #preflist(partition: number) {

@@ -181,3 +181,9 @@ test('read repair brings a replica that missed writes up to date', async () => {
   }, 10_000);
   for (const redis of [a, b, c]) expect((await vget(redis, 'repl:0'))[1]).toEqual(['overwritten-while-down']);
 });
+
+test('FLUSHALL on a multi-node cluster is refused rather than clearing one node only', async () => {
+  await a.set('survives-flush', 'yes');
+  await expect(b.flushall()).rejects.toThrow(/FLUSHALL on a cluster of more than one node is not supported yet/);
+  expect(await c.get('survives-flush')).toBe('yes');
+});
