@@ -1,12 +1,15 @@
+import { Breaks, NO_BREAKS } from '../lib/breaks';
 import { Clock } from '../lib/clock';
 import { ReplyError } from '../lib/errors';
 import { Logger } from '../lib/log';
+import { Random } from '../lib/random';
 import { HintStore } from '../replica/hint-store';
 import { LocalReplica } from '../replica/local-replica';
 import { PreflistEntry, preferenceList } from '../ring/preference-list';
 import { StorageError } from '../storage/store';
 import { decodeContext } from '../versioning/context-codec';
-import { DvvSet, EMPTY_DVVSET, equalSets, join, siblingCount, sync, update } from '../versioning/dvvset';
+import { DvvSet, EMPTY_DVVSET, equalSets, join, siblingCount, siblings as siblingsOf, sync, update } from '../versioning/dvvset';
+import { pickWinner } from '../versioning/lww';
 import { PruneLimits, prune } from '../versioning/prune';
 import { MutationLimits, applyMutation } from './apply-mutation';
 import type { ClusterView } from './cluster-view';
@@ -25,11 +28,15 @@ export interface ClusterCoordinatorOptions {
   readonly hints: HintStore;
   readonly replicas: ReplicaClient;
   readonly clock: Clock;
+  /** Draws the actor epochs. */
+  readonly random: Random;
   readonly logger: Logger;
   readonly quorum: { readonly n: number; readonly r: number; readonly w: number };
   readonly siblingLimits: SiblingLimits;
   readonly pruneLimits: PruneLimits;
   readonly mutationLimits: MutationLimits;
+  /** Deliberate bugs for the simulator only (src/lib/breaks.ts); production leaves this unset. */
+  readonly breaks?: Breaks;
 }
 
 export interface ClusterWriteOptions extends WriteOptions {
@@ -48,12 +55,24 @@ export interface ClusterWriteOptions extends WriteOptions {
 export class ClusterCoordinator implements Coordinator {
   readonly #o: ClusterCoordinatorOptions;
   readonly #selfId: string;
-  readonly #pruneKeep: ReadonlySet<string>;
+  /**
+   * The DVV actor this coordinator issues dots as: the node id plus an epoch drawn at random when
+   * the coordinator starts and again after any failed local write (Riak's vnode epochs, in
+   * spirit). A dot can escape before it is durable here (a peer's read sees a staged write, read
+   * repair spreads it); if the write is then lost to a crash or a failed commit, this node must
+   * never issue that dot again with another value, and a fresh actor guarantees it without any
+   * persisted counter. Old actors' entries are pruned like any other.
+   */
+  #actor = '';
+  #pruneKeep: ReadonlySet<string>;
+  readonly #breaks: Breaks;
 
   constructor(options: ClusterCoordinatorOptions) {
     this.#o = options;
+    this.#breaks = options.breaks ?? NO_BREAKS;
     this.#selfId = options.view.selfId;
-    this.#pruneKeep = new Set([this.#selfId]);
+    this.#pruneKeep = new Set();
+    this.#newEpoch();
   }
 
   read(key: Buffer, options: ReadOptions = {}): DvvSet | Promise<DvvSet> {
@@ -102,6 +121,15 @@ export class ClusterCoordinator implements Coordinator {
     }
   }
 
+  #newEpoch(): void {
+    this.#actor = this.#oneOffActor();
+    this.#pruneKeep = new Set([this.#actor]);
+  }
+
+  #oneOffActor(): string {
+    return `${this.#selfId}.${this.#o.random.bytes(4).toString('hex')}`;
+  }
+
   #preflist(partition: number) {
     const { view, quorum } = this.#o;
     return preferenceList(view.owners(), partition, quorum.n, (node) => view.isUsable(node));
@@ -134,54 +162,75 @@ export class ClusterCoordinator implements Coordinator {
     if (outcome.write === undefined) return { result: outcome.result, context: join(seen) };
     const context = outcome.context === 'current' ? join(seen) : outcome.context;
     const timestampMs = Math.max(nowMs, supersededTimestampMaxMs(seen, context) + 1);
-    const next = prune(update(seen, context, this.#selfId, { ...outcome.write, timestampMs }, nowMs), this.#o.pruneLimits, nowMs, this.#pruneKeep);
+    // A non-primary coordinator (no primary reachable) learned its counters from a partial read,
+    // which may miss dots it issued before: it writes as a one-off actor that cannot collide.
+    const actor = selfTarget?.role === 'primary' ? this.#actor : this.#oneOffActor();
+    const keep = actor === this.#actor ? this.#pruneKeep : new Set([actor]);
+    const next = prune(update(seen, context, actor, { ...outcome.write, timestampMs }, nowMs), this.#o.pruneLimits, nowMs, keep);
     this.#checkSiblings(next);
     await this.#replicate(key, partition, targets, selfTarget, local, next, required);
-    return { result: outcome.result, context: contextAfterWrite(context, next, this.#selfId) };
+    return { result: outcome.result, context: contextAfterWrite(context, next, actor) };
   }
 
   /** Send `next` to every target; resolve once `required` acknowledged, reject when that cannot happen. */
-  #replicate(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, local: DvvSet, next: DvvSet, required: number): Promise<void> {
+  async #replicate(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, local: DvvSet, next: DvvSet, required: number): Promise<void> {
+    let ownAck = 0;
+    if (selfTarget?.role === 'primary') {
+      // The coordinator's own replica commits first, before any other replica sees the new dot:
+      // if it failed after others had stored the version, this node's next write to the key would
+      // issue the same dot again with another value (found by the simulator with a full disk).
+      try {
+        await this.#writeLocal(selfTarget, partition, key, local, next);
+        ownAck = 1;
+      } catch (err) {
+        // The dot may have been seen by a peer while staged: never issue it again.
+        this.#newEpoch();
+        if (err instanceof StorageError) {
+          this.#o.logger.warn({ err: err.message }, 'local replica write failed');
+          throw new ReplyError(`ERR write refused, ${err.message}`);
+        }
+        throw err;
+      }
+    }
+    const others = targets.filter((target) => target !== selfTarget || ownAck === 0);
     const asked = targets.length;
     return new Promise((resolve, reject) => {
-      let successes = 0;
+      let successes = ownAck;
       let failures = 0;
       let settled = false;
-      let localFailure: StorageError | undefined;
-      const onReply = (ok: boolean) => {
-        if (ok) successes++;
-        else failures++;
+      const check = () => {
         if (settled) return;
-        const state = quorumState(required, asked, successes, failures);
+        const state = quorumState(this.#breaks.has('ack-before-w') ? 1 : required, asked, successes, failures);
         if (state === 'met') {
           settled = true;
           resolve();
         } else if (state === 'failed') {
           settled = true;
-          // A full or failing local disk is the reason to report, not a vague quorum failure.
-          reject(localFailure ? new ReplyError(`ERR write refused, ${localFailure.message}`) : unavailable('W', required, successes, asked));
+          reject(unavailable('W', required, successes, asked));
         }
       };
-      if (asked < required) return onReply(false);
-      for (const target of targets) {
+      for (const target of others) {
         const write = target === selfTarget ? this.#writeLocal(target, partition, key, local, next) : this.#o.replicas.write(target, partition, key, next);
         write.then(
-          () => onReply(true),
+          () => {
+            successes++;
+            check();
+          },
           (err) => {
-            if (err instanceof StorageError && target === selfTarget) {
-              localFailure = err;
-              this.#o.logger.warn({ err: err.message }, 'local replica write failed');
-            }
-            onReply(false);
+            if (target === selfTarget) this.#o.logger.warn({ err: (err as Error).message }, 'local hint write failed');
+            failures++;
+            check();
           },
         );
       }
+      check();
     });
   }
 
   async #writeLocal(target: PreflistEntry, partition: number, key: Buffer, local: DvvSet, next: DvvSet): Promise<void> {
-    if (target.standsInFor) this.#o.hints.add(target.standsInFor, partition, key, next);
-    else this.#o.replica.write(partition, key, local, sync(local, next));
+    if (target.standsInFor) {
+      if (!this.#breaks.has('skip-hint-storage')) this.#o.hints.add(target.standsInFor, partition, key, next);
+    } else this.#o.replica.write(partition, key, local, sync(local, next));
     await this.#o.replica.commit();
   }
 
@@ -238,10 +287,11 @@ export class ClusterCoordinator implements Coordinator {
   #repair(key: Buffer, partition: number, replies: ReadonlyArray<{ target: PreflistEntry; set: DvvSet }>): void {
     if (replies.length < 2) return;
     const merged = replies.reduce((acc, reply) => sync(acc, reply.set), EMPTY_DVVSET);
+    const written = this.#breaks.has('read-repair-drops-siblings') ? winnerOnly(merged) : merged;
     for (const { target, set } of replies) {
       if (equalSets(set, merged)) continue;
       const repaired =
-        target.node === this.#selfId ? this.#writeLocal(target, partition, key, this.#readLocal(target, partition, key), merged) : this.#o.replicas.write(target, partition, key, merged);
+        target.node === this.#selfId ? this.#writeLocal(target, partition, key, this.#readLocal(target, partition, key), written) : this.#o.replicas.write(target, partition, key, written);
       repaired.catch((err) => this.#o.logger.debug({ node: target.node, err: (err as Error).message }, 'read repair failed'));
     }
   }
@@ -265,6 +315,20 @@ function readsCurrentValue(mutation: Mutation): boolean {
     default:
       return true;
   }
+}
+
+/**
+ * Break 'read-repair-drops-siblings': the merged clock with only the LWW winner's version kept
+ * (and, as versions are held newest first, any newer ones of the winner's actor). Syncing it into a
+ * replica discards every other sibling as seen-and-superseded.
+ */
+function winnerOnly(set: DvvSet): DvvSet {
+  const winner = pickWinner(siblingsOf(set));
+  return {
+    entries: set.entries.map((entry) =>
+      winner !== undefined && entry.actor === winner.dot.actor ? { ...entry, versions: entry.versions.slice(0, entry.counter - winner.dot.counter + 1) } : { ...entry, versions: [] },
+    ),
+  };
 }
 
 function unavailable(name: 'R' | 'W', required: number, answered: number, asked: number): ReplyError {

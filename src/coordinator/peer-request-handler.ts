@@ -1,3 +1,4 @@
+import { Breaks, NO_BREAKS } from '../lib/breaks';
 import { ReplyError } from '../lib/errors';
 import { Logger } from '../lib/log';
 import type { ErrorReply, RequestBody, ResponseBody } from '../peer/bodies';
@@ -18,6 +19,8 @@ export interface PeerRequestHandlerDeps {
   /** Merge a peer's gossiped state and answer with ours. */
   readonly onGossip: (from: string, state: Buffer) => Buffer;
   readonly logger: Logger;
+  /** Deliberate bugs for the simulator only (src/lib/breaks.ts); production leaves this unset. */
+  readonly breaks?: Breaks;
 }
 
 /**
@@ -60,10 +63,13 @@ async function handle(deps: PeerRequestHandlerDeps, from: string, body: RequestB
       const incoming = decodeRecord(body.record);
       // The key arrived as a view into the frame: copy what is kept.
       const key = Buffer.from(body.key);
-      if (body.hintFor) hints.add(body.hintFor, body.partition, key, incoming);
-      else {
+      const breaks = deps.breaks ?? NO_BREAKS;
+      if (body.hintFor) {
+        if (!breaks.has('skip-hint-storage')) hints.add(body.hintFor, body.partition, key, incoming);
+      } else {
         const current = replica.read(body.partition, key);
-        const next = sync(current, incoming);
+        // Break 'clock-merge-loses-entry': the incoming record's first actor entry is dropped.
+        const next = sync(current, breaks.has('clock-merge-loses-entry') ? { entries: incoming.entries.slice(1) } : incoming);
         if (!equalSets(current, next)) replica.write(body.partition, key, current, next);
       }
       await replica.commit();

@@ -177,7 +177,14 @@ export class ClusterMembership implements ClusterView {
   }
 
   #persist(): void {
-    this.#o.store.put('meta', TABLE_KEY, encodeTable(this.#table));
+    try {
+      this.#o.store.put('meta', TABLE_KEY, encodeTable(this.#table));
+    } catch (err) {
+      // A full disk refuses the put at once. The table in memory is what counts; the stored copy
+      // only helps a restart, so failing to save it must not stop a start or a gossip exchange.
+      this.#o.logger.warn({ err: (err as Error).message }, 'could not persist the member table');
+      return;
+    }
     this.#o.store.commit().catch((err) => this.#o.logger.warn({ err: (err as Error).message }, 'could not persist the member table'));
   }
 }

@@ -108,6 +108,7 @@ export class DynkvNode {
         hints,
         replicas: new ReplicaClient(transport, membership, config.requestTimeoutMs),
         clock,
+        random,
         logger,
         quorum: { n: config.n, r: config.r, w: config.w },
         siblingLimits: DEFAULT_SIBLING_LIMITS,

@@ -1,5 +1,6 @@
 import type { RequestBody } from '../peer/bodies';
-import { DvvSet, Dot, EMPTY_DVVSET, join, siblings, sync } from '../versioning/dvvset';
+import { preferenceList } from '../ring/preference-list';
+import { DvvSet, Dot, EMPTY_DVVSET, equalSets, join, siblingCount, siblings, sync } from '../versioning/dvvset';
 import { decodeRecord } from '../versioning/record-codec';
 import { SimNode } from './sim-node';
 import { AckedWrite, CausalKey } from './workload';
@@ -11,10 +12,33 @@ import { AckedWrite, CausalKey } from './workload';
  */
 export class DotRegistry {
   readonly #dots = new Map<string, Dot[]>();
+  /** The most siblings any record on the wire carried (the sibling cap check). */
+  siblingsMax = 0;
+  siblingsMaxKey = '';
+  /** key and dot -> what the first record carrying it held there ('~' for a tombstone). */
+  readonly #byDot = new Map<string, string>();
+  /** One dot seen holding two different versions: an actor issued a dot twice. */
+  readonly reusedDots: string[] = [];
+  readonly #reported = new Set<string>();
 
   observe(body: RequestBody): void {
     if (body.kind !== 'replicaWrite') return;
-    for (const { dot, version } of siblings(decodeRecord(body.record))) {
+    const record = decodeRecord(body.record);
+    const count = siblingCount(record);
+    if (count > this.siblingsMax) {
+      this.siblingsMax = count;
+      this.siblingsMaxKey = body.key.toString();
+    }
+    for (const { dot, version } of siblings(record)) {
+      // Dots are per key: n1's 18th write to k0 and to k1 are different events.
+      const dotKey = `${body.key.toString()} ${dot.actor}:${dot.counter}`;
+      const content = version.tombstone ? '~' : version.data.toString();
+      const first = this.#byDot.get(dotKey);
+      if (first === undefined) this.#byDot.set(dotKey, content);
+      else if (first !== content && !this.#reported.has(dotKey) && this.reusedDots.length < 3) {
+        this.#reported.add(dotKey);
+        this.reusedDots.push(`dot reused: ${dotKey} holds both ${first} and ${content}`);
+      }
       if (version.tombstone) continue;
       const value = version.data.toString();
       const known = this.#dots.get(value);
@@ -121,4 +145,105 @@ function hintsFor(nodes: readonly SimNode[], key: string): DvvSet {
     }
   }
   return merged;
+}
+
+/** The sibling cap (SIBLINGS_MAX in SPEC section 2): no record on the wire or in a final read exceeds it. */
+export const SIBLINGS_CAP = 100;
+
+export function checkSiblingCap(finalReads: ReadonlyMap<string, DvvSet>, dots: DotRegistry): string[] {
+  const violations: string[] = [];
+  if (dots.siblingsMax > SIBLINGS_CAP) violations.push(`sibling cap: a replica write of ${dots.siblingsMaxKey} carried ${dots.siblingsMax} siblings (cap ${SIBLINGS_CAP})`);
+  for (const [key, set] of finalReads) {
+    const count = siblingCount(set);
+    if (count > SIBLINGS_CAP) violations.push(`sibling cap: ${key} ends with ${count} siblings (cap ${SIBLINGS_CAP})`);
+  }
+  return violations;
+}
+
+/**
+ * W is honoured (SPEC 3.2 rests on it): the moment a write is acknowledged, at least W nodes hold
+ * it committed (in their replica or as a hint) or hold a later write that superseded it. Nodes that
+ * crashed while the call was in flight cannot be read; they get the benefit of the doubt. Runs
+ * synchronously in the client's continuation, so nothing else has happened since the W-th ack
+ * but the reply's trip back (a forwarded write) and what the doubt covers.
+ */
+export function checkAckDurability(write: AckedWrite, nodes: readonly SimNode[], dots: DotRegistry, w: number): string | undefined {
+  if (write.value === undefined) return undefined;
+  const key = Buffer.from(write.key);
+  const dot = dots.dotOf(write.value);
+  const holders: string[] = [];
+  for (const node of nodes) {
+    if (node.state === 'crashed') continue;
+    const { replica, hints } = node.parts;
+    const partition = replica.partitionOf(key);
+    let set = replica.read(partition, key);
+    for (const target of nodes) set = sync(set, hints.read(target.nodeId, partition, key));
+    if (holdsOrCovers(set, write.value, dot)) holders.push(node.nodeId);
+  }
+  const doubtful = write.crashedDuringIds.filter((id) => !holders.includes(id));
+  if (holders.length + doubtful.length >= w) return undefined;
+  return `ack before W: ${write.kind.toUpperCase()} ${write.key}=${write.value} via ${write.node} acked at ${write.ackedAtMs}ms held by ${holders.length} node(s) [${holders.join(',')}], W=${w}`;
+}
+
+function holdsOrCovers(set: DvvSet, value: string, dot: Dot | undefined): boolean {
+  if (siblings(set).some((s) => !s.version.tombstone && s.version.data.toString() === value)) return true;
+  return dot !== undefined && (join(set).get(dot.actor) ?? 0) >= dot.counter;
+}
+
+/**
+ * SPEC 3.5: an acknowledged DEL supersedes every version its context covers; none of those may be
+ * among the final siblings (a re-write is a new dot, so it is not covered and may be). The DEL may
+ * sit only in a fallback's hints (handoff not built yet), so the final read is merged with them.
+ */
+export function checkDeletesStayDeleted(finalReads: ReadonlyMap<string, DvvSet>, acked: readonly AckedWrite[], nodes: readonly SimNode[]): string[] {
+  const violations: string[] = [];
+  for (const write of acked) {
+    if (write.kind !== 'del') continue;
+    const final = finalReads.get(write.key);
+    if (!final) continue;
+    const merged = sync(final, hintsFor(nodes, write.key));
+    for (const { dot, version } of siblings(merged)) {
+      if (version.tombstone || dot.counter > (write.context.get(dot.actor) ?? 0)) continue;
+      violations.push(
+        `deleted value back: ${write.key}=${version.data.toString()} (dot ${dot.actor}:${dot.counter}) was superseded by DEL by ${write.client} via ${write.node} acked at ${write.ackedAtMs}ms, yet is a final sibling`,
+      );
+    }
+  }
+  return violations;
+}
+
+/**
+ * SPEC 3.3, as far as dynkv gets today: hint delivery and Merkle anti-entropy do not exist yet,
+ * so the full read (R = N) of every key just done, with its read repair, is the only thing that
+ * converges replicas. After it, every primary replica of each key must hold an equal DVV set.
+ * A key whose primaries were not all usable in the reader's view was not fully repaired: counted
+ * as skipped, not judged.
+ */
+export function checkConvergence(keys: readonly string[], nodes: readonly SimNode[], reader: SimNode, n: number): { violations: string[]; skipped: number } {
+  const violations: string[] = [];
+  let skipped = 0;
+  const { membership } = reader.parts;
+  for (const key of keys) {
+    const bytes = Buffer.from(key);
+    const partition = reader.parts.replica.partitionOf(bytes);
+    const { primaries } = preferenceList(membership.owners(), partition, n, () => true);
+    if (primaries.some((p) => !membership.isUsable(p.node) || nodes.find((x) => x.nodeId === p.node)?.state !== 'up')) {
+      skipped++;
+      continue;
+    }
+    const sets = primaries.map((p) => ({ node: p.node, set: nodes.find((x) => x.nodeId === p.node)!.parts.replica.read(partition, bytes) }));
+    const first = sets[0];
+    for (const other of sets.slice(1)) {
+      if (!equalSets(first.set, other.set)) {
+        violations.push(`not converged after read repair: ${key} on ${first.node} has ${describe(first.set)} but ${other.node} has ${describe(other.set)}`);
+        break;
+      }
+    }
+  }
+  return { violations, skipped };
+}
+
+function describe(set: DvvSet): string {
+  const versions = siblings(set).map(({ dot, version }) => `${version.tombstone ? '~' : version.data.toString()}@${dot.actor}:${dot.counter}`);
+  return `[${versions.join(' ')}] clock {${set.entries.map((e) => `${e.actor}:${e.counter}`).join(',')}}`;
 }

@@ -81,3 +81,37 @@ export async function runFor(clock: SimClock, durationMs: number): Promise<void>
     await settle(clock);
   }
 }
+
+/**
+ * One node's view of the shared clock: the same monotonic time and timers, but a wall clock that
+ * may be off by `offsetMs` (NTP steps, a bad RTC). Only wall time feeds LWW timestamps and expiry,
+ * so skew is what the clock-jump fault is about; everything else stays shared and deterministic.
+ */
+export class NodeClock implements Clock {
+  readonly #shared: SimClock;
+  offsetMs = 0;
+
+  constructor(shared: SimClock) {
+    this.#shared = shared;
+  }
+
+  nowMs(): number {
+    return this.#shared.nowMs() + this.offsetMs;
+  }
+
+  monotonicMs(): number {
+    return this.#shared.monotonicMs();
+  }
+
+  setTimer(delayMs: number, fn: () => void): TimerHandle {
+    return this.#shared.setTimer(delayMs, fn);
+  }
+
+  setInterval(intervalMs: number, fn: () => void): TimerHandle {
+    return this.#shared.setInterval(intervalMs, fn);
+  }
+
+  defer(fn: () => void): void {
+    this.#shared.defer(fn);
+  }
+}

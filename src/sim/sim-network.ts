@@ -1,6 +1,8 @@
 import { TimerHandle } from '../lib/clock';
 import { Random } from '../lib/random';
 import type { ErrorReply, RequestBody, ResponseBody } from '../peer/bodies';
+import { encodeEnvelope } from '../peer/codec';
+import { PROTOCOL_VERSION } from '../peer/handshake';
 import { PeerAddress, PeerError, RequestHandler, Transport, formatPeerAddress } from '../peer/transport';
 import { SimClock } from './sim-clock';
 
@@ -44,10 +46,33 @@ export class SimNetwork {
   faults: LinkFaults = CALM_LINKS;
   /** Handler failures: the real handler never throws, so each one is a bug. */
   readonly handlerErrors: string[] = [];
+  /** Body kinds whose messages are counted and sized (the scale model); empty = none, no cost. */
+  #measured: ReadonlySet<string> = new Set();
+  #messages = 0;
+  #bytes = 0;
 
   constructor(clock: SimClock, random: Random) {
     this.#clock = clock;
     this.#random = random;
+  }
+
+  /** Count messages of these kinds from now on, with their encoded envelope sizes. */
+  measure(kinds: ReadonlySet<string>): void {
+    this.#measured = kinds;
+    this.#messages = 0;
+    this.#bytes = 0;
+  }
+
+  traffic(): { messages: number; bytes: number } {
+    return { messages: this.#messages, bytes: this.#bytes };
+  }
+
+  /** Requests and responses alike, as sent (before drops): what the sender pays for. */
+  #count(from: string, body: RequestBody | ResponseBody): void {
+    if (!this.#measured.has(body.kind)) return;
+    this.#messages++;
+    // A 4-byte length prefix frames every envelope on the TCP transport.
+    this.#bytes += 4 + encodeEnvelope({ protocolVersion: PROTOCOL_VERSION, from, requestId: this.#messages, body }).length;
   }
 
   observe(observer: SendObserver): void {
@@ -108,6 +133,7 @@ export class SimNetwork {
     const target = this.#endpoints.get(formatPeerAddress(address));
     if (!target) return 'unknown';
     for (const observer of this.#observers) observer(fromNode, target.nodeId, body);
+    this.#count(fromNode, body);
     // TCP never delivers a request twice, and a forwarded mutation is not idempotent (no request
     // id): duplicating it would model a transport dynkv does not have. Replica writes, reads and
     // gossip are duplicated to test that they are idempotent.
@@ -131,6 +157,7 @@ export class SimNetwork {
   #reply(from: Endpoint, fromIncarnation: number, toNode: string, toIncarnation: number, reply: ResponseBody, onReply: (reply: ResponseBody) => void): void {
     // A node that crashed or paused while handling the request never answers.
     if (!from.up || from.incarnation !== fromIncarnation) return;
+    this.#count(from.nodeId, reply);
     this.#carry(from.nodeId, toNode, true, () => {
       const to = this.#endpoint(toNode);
       if (to.up && to.incarnation === toIncarnation) onReply(copyBody(reply));

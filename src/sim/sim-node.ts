@@ -2,6 +2,7 @@ import { ClusterCoordinator } from '../coordinator/cluster-coordinator';
 import { createPeerRequestHandler } from '../coordinator/peer-request-handler';
 import { ReplicaClient } from '../coordinator/replica-client';
 import { DEFAULT_SIBLING_LIMITS } from '../coordinator/sibling-limits';
+import { Breaks, NO_BREAKS } from '../lib/breaks';
 import { TimerHandle } from '../lib/clock';
 import { Logger } from '../lib/log';
 import { Random } from '../lib/random';
@@ -10,7 +11,7 @@ import { HintStore } from '../replica/hint-store';
 import { LocalReplica, SWEEP_BATCH_MAX } from '../replica/local-replica';
 import { MemoryStore } from '../storage/memory-store';
 import { DEFAULT_PRUNE_LIMITS } from '../versioning/prune';
-import { SimClock } from './sim-clock';
+import { NodeClock, SimClock } from './sim-clock';
 import { SimNetwork } from './sim-network';
 
 export interface SimClusterConfig {
@@ -59,7 +60,10 @@ export class SimNode {
   readonly peerPort: number;
   readonly store: MemoryStore;
   readonly #network: SimNetwork;
-  readonly #clock: SimClock;
+  /** This node's clock: shared time, its own wall-clock offset (the clock-jump fault). */
+  readonly clock: NodeClock;
+  readonly #clock: NodeClock;
+  readonly #breaks: Breaks;
   readonly #random: Random;
   readonly #logger: Logger;
   readonly #config: SimClusterConfig;
@@ -82,17 +86,20 @@ export class SimNode {
     random: Random;
     logger: Logger;
     config: SimClusterConfig;
+    breaks?: Breaks;
   }) {
     this.nodeId = options.nodeId;
     this.host = options.host;
     this.peerPort = options.peerPort;
     this.#network = options.network;
-    this.#clock = options.clock;
+    this.clock = new NodeClock(options.clock);
+    this.#clock = this.clock;
+    this.#breaks = options.breaks ?? NO_BREAKS;
     this.#random = options.random;
     this.#logger = options.logger.child({ node: options.nodeId });
     this.#config = options.config;
     this.#seeds = options.seeds;
-    this.store = new MemoryStore({ clock: options.clock, logger: this.#logger });
+    this.store = new MemoryStore({ clock: this.clock, logger: this.#logger });
     this.#network.addNode(this.nodeId, { host: this.host, port: this.peerPort });
   }
 
@@ -132,13 +139,15 @@ export class SimNode {
       hints,
       replicas: new ReplicaClient(transport, membership, config.requestTimeoutMs),
       clock,
+      random: this.#random,
       logger,
       quorum: { n: config.n, r: config.r, w: config.w },
       siblingLimits: DEFAULT_SIBLING_LIMITS,
       pruneLimits: DEFAULT_PRUNE_LIMITS,
       mutationLimits: { valueBytesMax: MAX_VALUE_BYTES },
+      breaks: this.#breaks,
     });
-    transport.serve(createPeerRequestHandler({ replica, hints, coordinator, onGossip: (_from, state) => membership.onGossip(state), logger }));
+    transport.serve(createPeerRequestHandler({ replica, hints, coordinator, onGossip: (_from, state) => membership.onGossip(state), logger, breaks: this.#breaks }));
     this.#parts = { replica, hints, membership, coordinator };
     this.#state = 'up';
     this.#crashed = new Promise((resolve) => {

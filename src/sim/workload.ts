@@ -16,7 +16,18 @@ export interface AckedWrite {
   readonly client: string;
   readonly node: string;
   readonly ackedAtMs: number;
+  /**
+   * The context the write returned. For a DEL that deleted (replied 1), exactly what its tombstone
+   * superseded (the deletes-stay-deleted check); a DEL that found nothing visible wrote nothing,
+   * so it gets the empty vector (its returned context covers siblings it did not delete).
+   */
+  readonly context: VersionVector;
+  /** Nodes that crashed while the call was in flight: they may have held the write (ack durability check). */
+  readonly crashedDuringIds: readonly string[];
 }
+
+/** Called the moment a write is acknowledged, before anything else runs (the ack durability check). */
+export type AckObserver = (write: AckedWrite) => void;
 
 /** A key only one sequential writer touches, always with the context it was given. */
 export interface CausalKey {
@@ -61,7 +72,10 @@ export class Workload {
   #running = false;
   #clients: Promise<void>[] = [];
 
-  constructor(options: WorkloadOptions, clock: SimClock, random: Random, nodes: readonly SimNode[], trace: Trace) {
+  readonly #onAcked: AckObserver;
+
+  constructor(options: WorkloadOptions, clock: SimClock, random: Random, nodes: readonly SimNode[], trace: Trace, onAcked: AckObserver = () => undefined) {
+    this.#onAcked = onAcked;
     this.#o = options;
     this.#clock = clock;
     this.#random = random;
@@ -150,10 +164,11 @@ export class Workload {
       }
       const value = `${name}.${++seq}`;
       const mutation: Mutation = { kind: 'vset', value: Buffer.from(value), context, expiresAtMs: 0 };
+      const generations = this.#generations();
       const result = await this.#call(node, (c) => c.mutate(Buffer.from(key), mutation));
       if (result.ok) {
         context = result.value.context;
-        this.acked.push({ key, kind: 'vset', value, client: name, node: node.nodeId, ackedAtMs: this.#clock.monotonicMs() });
+        this.#ack({ key, kind: 'vset', value, client: name, node: node.nodeId, ackedAtMs: this.#clock.monotonicMs(), context, crashedDuringIds: this.#crashedSince(generations) });
         this.#log(`${name} ${node.nodeId} VSET ${key}=${value} ctx ${formatVector(mutation.context)} -> ok, ctx ${formatVector(context)}`);
       } else {
         current.tainted = true;
@@ -163,11 +178,14 @@ export class Workload {
   }
 
   async #write(name: string, node: SimNode, key: string, kind: AckedWrite['kind'], value: string | undefined, mutation: Mutation, contexts: Map<string, VersionVector>): Promise<void> {
+    const generations = this.#generations();
     const result = await this.#call(node, (c) => c.mutate(Buffer.from(key), mutation));
     const label = `${name} ${node.nodeId} ${kind.toUpperCase()} ${key}${value === undefined ? '' : `=${value}`}`;
     if (result.ok) {
       contexts.set(key, result.value.context);
-      this.acked.push({ key, kind, value, client: name, node: node.nodeId, ackedAtMs: this.#clock.monotonicMs() });
+      const { result: reply, context } = result.value;
+      const wrote = kind !== 'del' || (reply.kind === 'integer' && reply.value === 1n);
+      this.#ack({ key, kind, value, client: name, node: node.nodeId, ackedAtMs: this.#clock.monotonicMs(), context: wrote ? context : EMPTY_VERSION_VECTOR, crashedDuringIds: this.#crashedSince(generations) });
       this.#log(`${label} -> ok, ctx ${formatVector(result.value.context)}`);
     } else this.#log(`${label} failed: ${result.why}`);
   }
@@ -191,6 +209,19 @@ export class Workload {
       if (!(err instanceof ReplyError)) this.violations.push(`unexpected ${(err as Error).name} from ${node.nodeId}: ${(err as Error).message}`);
       return { ok: false, why: (err as Error).message };
     }
+  }
+
+  #ack(write: AckedWrite): void {
+    this.acked.push(write);
+    this.#onAcked(write);
+  }
+
+  #generations(): number[] {
+    return this.#nodes.map((n) => n.generation);
+  }
+
+  #crashedSince(generations: readonly number[]): string[] {
+    return this.#nodes.filter((n, i) => n.generation !== generations[i]).map((n) => n.nodeId);
   }
 
   #pickNode(): SimNode | undefined {
