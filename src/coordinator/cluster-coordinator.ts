@@ -194,6 +194,11 @@ export class ClusterCoordinator implements Coordinator {
     }
     const others = targets.filter((target) => target !== selfTarget || ownAck === 0);
     const asked = targets.length;
+    // A ring of one: the local commit was the whole quorum.
+    if (others.length === 0) {
+      if (ownAck >= required) return;
+      throw unavailable('W', required, ownAck, asked);
+    }
     return new Promise((resolve, reject) => {
       let successes = ownAck;
       let failures = 0;
