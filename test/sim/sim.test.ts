@@ -4,7 +4,8 @@
  * runs many more.
  */
 import { BREAK_NAMES, BreakName } from '../../src/lib/breaks';
-import { siblings } from '../../src/versioning/dvvset';
+import { join, siblings } from '../../src/versioning/dvvset';
+import { preferenceList } from '../../src/ring/preference-list';
 import { runFor } from '../../src/sim/sim-clock';
 import { DEFAULT_SIM_CLUSTER } from '../../src/sim/sim-node';
 import { DEFAULT_SCHEDULE, SimCluster, runSchedule } from '../../src/sim/run-schedule';
@@ -158,5 +159,63 @@ describe('a failed local write and dots', () => {
   it('a full disk on a coordinating primary never makes it issue one dot twice (seed 7, --disk-full)', async () => {
     const result = await runSchedule({ ...DEFAULT_SCHEDULE, seed: 7, diskFull: true });
     expect(result.violations.filter((v) => v.startsWith('dot reused'))).toEqual([]);
+  });
+});
+
+/** The paper's situations, told step by step over the simulator. */
+describe('scenarios from the Dynamo paper', () => {
+  const b = (text: string) => Buffer.from(text);
+
+  it('the shopping cart: writes on both sides of a partition become siblings; a write with their merged context resolves them', async () => {
+    const cluster = new SimCluster(21, 3, DEFAULT_SIM_CLUSTER);
+    const [n1, n2, n3] = cluster.nodes;
+    for (const node of cluster.nodes) node.start();
+    await runFor(cluster.clock, 10_000);
+    const cart = b('cart');
+    const first = await cluster.drive(n1.parts.coordinator.mutate(cart, { kind: 'vset', value: b('milk'), context: new Map(), expiresAtMs: 0 }));
+
+    // n3 is cut off; both sides keep accepting writes from the same starting context.
+    for (const other of [n1, n2]) {
+      cluster.network.cut(n3.nodeId, other.nodeId);
+      cluster.network.cut(other.nodeId, n3.nodeId);
+    }
+    await runFor(cluster.clock, 15_000);
+    await cluster.drive(n1.parts.coordinator.mutate(cart, { kind: 'vset', value: b('milk,eggs'), context: first.context, expiresAtMs: 0 }));
+    await cluster.drive(n3.parts.coordinator.mutate(cart, { kind: 'vset', value: b('milk,bread'), context: first.context, expiresAtMs: 0 }, { w: 1 }));
+
+    // Heal: a full read sees both branches as siblings (no lost update).
+    cluster.heal();
+    await runFor(cluster.clock, 15_000);
+    const merged = await cluster.drive(Promise.resolve(n2.parts.coordinator.read(cart, { r: 3 })));
+    expect(valuesOf(merged)).toEqual(['milk,bread', 'milk,eggs']);
+
+    // The application merges the siblings and writes back with the joined context: one version.
+    await cluster.drive(n2.parts.coordinator.mutate(cart, { kind: 'vset', value: b('milk,eggs,bread'), context: join(merged), expiresAtMs: 0 }));
+    await runFor(cluster.clock, 2_000);
+    const resolved = await cluster.drive(Promise.resolve(n3.parts.coordinator.read(cart, { r: 3 })));
+    expect(valuesOf(resolved)).toEqual(['milk,eggs,bread']);
+    for (const node of cluster.nodes) node.pause();
+  });
+
+  it('sloppy quorum: with a primary down, the write goes to the next node, which keeps it as a hint for the primary', async () => {
+    const cluster = new SimCluster(22, 4, DEFAULT_SIM_CLUSTER);
+    for (const node of cluster.nodes) node.start();
+    await runFor(cluster.clock, 10_000);
+    const key = b('sloppy');
+    const [writer] = cluster.nodes;
+    const partition = writer.parts.replica.partitionOf(key);
+    const primaries = preferenceList(writer.parts.membership.owners(), partition, 3, () => true).primaries.map((e) => e.node);
+    const down = cluster.nodes.find((node) => primaries.includes(node.nodeId) && node !== writer)!;
+    const spare = cluster.nodes.find((node) => !primaries.includes(node.nodeId))!;
+
+    down.crash();
+    await runFor(cluster.clock, 15_000);
+    await cluster.drive(writer.parts.coordinator.mutate(key, { kind: 'set', value: b('kept'), expiresAtMs: 0, returnPrevious: false }));
+    await runFor(cluster.clock, 1_000);
+
+    // The spare node stood in for the down primary: it holds the write as a hint for it.
+    expect(spare.parts.hints.pending().get(down.nodeId)).toBe(1);
+    expect(valuesOf(spare.parts.hints.read(down.nodeId, partition, key))).toEqual(['kept']);
+    for (const node of cluster.nodes) if (node !== down) node.pause();
   });
 });
