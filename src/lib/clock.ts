@@ -147,3 +147,12 @@ export class ManualClock implements Clock {
     return best;
   }
 }
+
+/**
+ * Let every promise continuation that is ready run. setImmediate fires only after the microtask
+ * queue is empty; the simulator (which does no real I/O) uses it to wait for the real node code's
+ * promise chains to settle between simulated events, never to keep time.
+ */
+export function drainMicrotasks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,4 +1,6 @@
-import { Clock, ManualClock, TimerHandle } from '../lib/clock';
+import { Clock, ManualClock, TimerHandle, drainMicrotasks } from '../lib/clock';
+
+export { drainMicrotasks };
 
 /**
  * The simulator's view of one shared ManualClock. It forwards everything, but counts deferred work
@@ -47,14 +49,6 @@ export class SimClock implements Clock {
   }
 }
 
-/**
- * Let every promise continuation that is ready run. setImmediate fires only after the microtask
- * queue is empty, and nothing in the simulation does real I/O, so this is deterministic: it is the
- * one place the simulator touches the real event loop, and only to wait, never to keep time.
- */
-export function drainMicrotasks(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 /** Run deferred work and promise continuations until neither is left. */
 export async function settle(clock: SimClock): Promise<void> {
