@@ -10,6 +10,7 @@ import { Logger } from '../lib/log';
 import { Random } from '../lib/random';
 import { ClusterMembership } from '../membership/cluster-membership';
 import { TcpTransport } from '../peer/tcp-transport';
+import { HINT_DELIVERY_BATCH_MAX, HINT_DELIVERY_INTERVAL_MS, HintDelivery } from '../handoff/hint-delivery';
 import { HintStore } from '../replica/hint-store';
 import { LocalReplica, SWEEP_BATCH_MAX } from '../replica/local-replica';
 import { preferenceList } from '../ring/preference-list';
@@ -47,6 +48,7 @@ interface NodeParts {
   readonly server: RespServer;
   readonly transport: TcpTransport;
   readonly membership: ClusterMembership;
+  readonly handoff: HintDelivery;
   readonly replica: LocalReplica;
   readonly logger: Logger;
 }
@@ -102,11 +104,12 @@ export class DynkvNode {
         gossipIntervalMs: GOSSIP_INTERVAL_MS,
         requestTimeoutMs: config.requestTimeoutMs,
       });
+      const replicas = new ReplicaClient(transport, membership, config.requestTimeoutMs);
       const coordinator = new ClusterCoordinator({
         view: membership,
         replica,
         hints,
-        replicas: new ReplicaClient(transport, membership, config.requestTimeoutMs),
+        replicas,
         clock,
         random,
         logger,
@@ -114,6 +117,16 @@ export class DynkvNode {
         siblingLimits: DEFAULT_SIBLING_LIMITS,
         pruneLimits: DEFAULT_PRUNE_LIMITS,
         mutationLimits: { valueBytesMax: config.maxValueBytes },
+      });
+      const handoff = new HintDelivery({
+        hints,
+        replicas,
+        view: membership,
+        clock,
+        logger,
+        intervalMs: HINT_DELIVERY_INTERVAL_MS,
+        batchMax: HINT_DELIVERY_BATCH_MAX,
+        commit: () => replica.commit(),
       });
       transport.serve(createPeerRequestHandler({ replica, hints, coordinator, onGossip: (_from, state) => membership.onGossip(state), logger }));
       const stats = new ServerStats(ALL_COMMANDS.map((spec) => spec.name));
@@ -140,10 +153,11 @@ export class DynkvNode {
         cluster: clusterInfo(membership, hints, replica, config.n),
       };
       await transport.listen();
-      const node = new DynkvNode(nodeId, { store, server, transport, membership, replica, logger });
+      const node = new DynkvNode(nodeId, { store, server, transport, membership, handoff, replica, logger });
       node.#startSweeper(clock);
       await server.listen(services);
       membership.start();
+      handoff.start();
       logger.info(
         { port: config.port, peerPort: config.peerPort, host: config.host, dataDir: config.dataDir, keys: replica.liveKeys, newNode: created, n: config.n, r: config.r, w: config.w, seeds: config.seeds },
         `dynkv node ${nodeId} listening on ${config.host}:${config.port} (peer port ${config.peerPort})`,
@@ -159,9 +173,10 @@ export class DynkvNode {
   /** Clean shutdown: stop gossip, stop accepting, answer what is owed, commit, close LMDB. Idempotent. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      const { membership, server, transport, store, logger } = this.#parts;
+      const { membership, handoff, server, transport, store, logger } = this.#parts;
       for (const timer of this.#timers) timer.cancel();
       membership.stop();
+      handoff.stop();
       await server.close();
       await transport.close();
       await store.close();

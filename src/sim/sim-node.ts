@@ -8,6 +8,7 @@ import { Logger } from '../lib/log';
 import { Random } from '../lib/random';
 import { ClusterMembership } from '../membership/cluster-membership';
 import { HintStore } from '../replica/hint-store';
+import { HINT_DELIVERY_BATCH_MAX, HINT_DELIVERY_INTERVAL_MS, HintDelivery } from '../handoff/hint-delivery';
 import { LocalReplica, SWEEP_BATCH_MAX } from '../replica/local-replica';
 import { MemoryStore } from '../storage/memory-store';
 import { DEFAULT_PRUNE_LIMITS } from '../versioning/prune';
@@ -45,6 +46,7 @@ export interface SimNodeParts {
   readonly hints: HintStore;
   readonly membership: ClusterMembership;
   readonly coordinator: ClusterCoordinator;
+  readonly handoff: HintDelivery;
 }
 
 export type SimNodeState = 'up' | 'paused' | 'crashed';
@@ -133,11 +135,12 @@ export class SimNode {
       gossipIntervalMs: config.gossipIntervalMs,
       requestTimeoutMs: config.requestTimeoutMs,
     });
+    const replicas = new ReplicaClient(transport, membership, config.requestTimeoutMs);
     const coordinator = new ClusterCoordinator({
       view: membership,
       replica,
       hints,
-      replicas: new ReplicaClient(transport, membership, config.requestTimeoutMs),
+      replicas,
       clock,
       random: this.#random,
       logger,
@@ -148,13 +151,24 @@ export class SimNode {
       breaks: this.#breaks,
     });
     transport.serve(createPeerRequestHandler({ replica, hints, coordinator, onGossip: (_from, state) => membership.onGossip(state), logger, breaks: this.#breaks }));
-    this.#parts = { replica, hints, membership, coordinator };
+    const handoff = new HintDelivery({
+      hints,
+      replicas,
+      view: membership,
+      clock,
+      logger,
+      intervalMs: HINT_DELIVERY_INTERVAL_MS,
+      batchMax: HINT_DELIVERY_BATCH_MAX,
+      commit: () => replica.commit(),
+    });
+    this.#parts = { replica, hints, membership, coordinator, handoff };
     this.#state = 'up';
     this.#crashed = new Promise((resolve) => {
       this.#signalCrash = resolve;
     });
     this.#startSweeper(replica);
     membership.start();
+    handoff.start();
   }
 
   /** kill -9: staged writes are lost, timers stop, nothing in flight is answered. */
@@ -162,6 +176,7 @@ export class SimNode {
     if (this.#state === 'crashed') return;
     this.#stopTimers();
     this.#parts?.membership.stop();
+    this.#parts?.handoff.stop();
     this.#network.crash(this.nodeId);
     this.store.crash();
     this.#parts = undefined;
@@ -198,6 +213,7 @@ export class SimNode {
     const parts = this.parts;
     this.#startSweeper(parts.replica);
     parts.membership.start();
+    parts.handoff.start();
   }
 
   #startSweeper(replica: LocalReplica): void {

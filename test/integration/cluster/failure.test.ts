@@ -151,4 +151,13 @@ test('4 nodes, N=3: with a primary of a key down, a write lands on the fallback 
   for (const node of survivors) {
     if (node !== fallback) expect(await hintsPending(node)).toEqual(new Map());
   }
+
+  // Hinted handoff: the victim comes back; once the fallback sees it up, the hint is handed to
+  // it and deleted, and the victim's own replica holds the latest write (read with R=1 there).
+  await victim.restart();
+  await waitForStatus(fallback, victimId, 'up', 15_000);
+  await eventually(async () => (await hintsPending(fallback)).size === 0, 15_000);
+  const returned = client(victim);
+  const [, siblings] = (await returned.call('VGET', key, 'R', '1')) as [string, string[]];
+  expect(siblings).toContain(last);
 });

@@ -1,0 +1,104 @@
+import type { ClusterView } from '../coordinator/cluster-view';
+import type { ReplicaClient } from '../coordinator/replica-client';
+import { Clock, TimerHandle } from '../lib/clock';
+import { Logger } from '../lib/log';
+import { HintStore } from '../replica/hint-store';
+import { DvvSet, equalSets } from '../versioning/dvvset';
+
+export interface HintDeliveryOptions {
+  readonly hints: HintStore;
+  readonly replicas: ReplicaClient;
+  readonly view: ClusterView;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** How often a round looks for targets that are back. */
+  readonly intervalMs: number;
+  /** Hints sent per round, across targets: background work yields to clients. */
+  readonly batchMax: number;
+  /** Commit what the round removed. */
+  readonly commit: () => Promise<void>;
+}
+
+export const HINT_DELIVERY_INTERVAL_MS = 1000;
+export const HINT_DELIVERY_BATCH_MAX = 256;
+
+/**
+ * Hinted handoff (the Dynamo paper, 4.6): every round, for each node this one holds hints for
+ * that failure detection sees up, send up to a batch of its hints as ordinary replica writes
+ * (the target merges them with DVV sync) and delete each one the target acknowledged, unless the
+ * hint changed while it was in flight (a newer write merged into it): that one goes next round.
+ */
+export class HintDelivery {
+  readonly #o: HintDeliveryOptions;
+  #timer: TimerHandle | undefined;
+  #running = false;
+  #delivered = 0;
+  #failed = 0;
+
+  constructor(options: HintDeliveryOptions) {
+    this.#o = options;
+  }
+
+  start(): void {
+    this.#timer = this.#o.clock.setInterval(this.#o.intervalMs, () => void this.round());
+  }
+
+  stop(): void {
+    this.#timer?.cancel();
+  }
+
+  get delivered(): number {
+    return this.#delivered;
+  }
+
+  get failed(): number {
+    return this.#failed;
+  }
+
+  /** One round; a round still running when the next is due makes that one a no-op. */
+  async round(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      let budget = this.#o.batchMax;
+      for (const target of [...this.#o.hints.pending().keys()]) {
+        if (budget <= 0) break;
+        if (target === this.#o.view.selfId || !this.#o.view.isUsable(target)) continue;
+        budget -= await this.#deliverTo(target, budget);
+      }
+    } catch (err) {
+      // A full disk or a failed commit: the hints are still there; the next round tries again.
+      this.#o.logger.warn({ err: (err as Error).message }, 'hint delivery round failed');
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #deliverTo(target: string, budget: number): Promise<number> {
+    const batch: Array<{ partition: number; key: Buffer; set: DvvSet }> = [];
+    this.#o.hints.forEach(target, (partition, key, set) => {
+      batch.push({ partition, key: Buffer.from(key), set });
+      return batch.length < budget;
+    });
+    const results = await Promise.allSettled(batch.map(({ partition, key, set }) => this.#o.replicas.write({ node: target, role: 'primary' }, partition, key, set)));
+    let removed = 0;
+    results.forEach((result, i) => {
+      const { partition, key, set } = batch[i];
+      if (result.status === 'rejected') {
+        this.#failed++;
+        return;
+      }
+      // Only what the target acknowledged may go: a hint that grew meanwhile stays for next round.
+      if (equalSets(this.#o.hints.read(target, partition, key), set)) {
+        this.#o.hints.remove(target, partition, key);
+        removed++;
+      }
+    });
+    if (removed > 0) {
+      await this.#o.commit();
+      this.#delivered += removed;
+      this.#o.logger.info({ target, delivered: removed, left: this.#o.hints.pending().get(target) ?? 0 }, 'hints handed off');
+    }
+    return batch.length;
+  }
+}
