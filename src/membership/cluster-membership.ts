@@ -143,6 +143,12 @@ export class ClusterMembership implements ClusterView {
     const nowMs = this.#o.clock.monotonicMs();
     for (const nodeId of freshHeartbeats(before, after)) {
       if (nodeId === this.selfId) continue;
+      const previous = before.get(nodeId);
+      const current = after.get(nodeId)!;
+      // A new incarnation is a restart: stop holding its earlier failures against it.
+      if (previous !== undefined && current.incarnation > previous.incarnation) {
+        this.#o.transport.peerAlive?.({ host: current.host, port: current.peerPort });
+      }
       let detector = this.#detectors.get(nodeId);
       if (!detector) this.#detectors.set(nodeId, (detector = new PhiAccrualDetector()));
       detector.record(nowMs);

@@ -151,6 +151,11 @@ export class TcpTransport implements Transport {
     return slot.connection.request(body, timeoutMs);
   }
 
+  peerAlive(to: PeerAddress): void {
+    const slot = this.#slots.get(formatPeerAddress(to));
+    if (slot && slot.connection === undefined) slot.retryAtMs = 0;
+  }
+
   /** Stop listening, fail pending requests with CLOSED, end every connection. */
   close(): Promise<void> {
     this.#closing ??= this.#close();

@@ -32,6 +32,11 @@ export interface Transport {
   serve(handler: RequestHandler): void;
   /** Stop: no new requests, pending ones fail with CLOSED, connections end. */
   close(): Promise<void>;
+  /**
+   * Membership has fresh evidence that the peer at `to` is alive again (a new incarnation): dial
+   * it at the next request instead of waiting out the backoff of its earlier failures.
+   */
+  peerAlive?(to: PeerAddress): void;
 }
 
 /**
