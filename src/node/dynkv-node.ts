@@ -1,24 +1,20 @@
 import { ClusterInfo, NodeServices } from '../commands/context';
 import { ALL_COMMANDS, createCommandTable } from '../commands/registry';
 import { NodeConfig } from '../config/options';
-import { ClusterCoordinator } from '../coordinator/cluster-coordinator';
-import { createPeerRequestHandler } from '../coordinator/peer-request-handler';
-import { ReplicaClient } from '../coordinator/replica-client';
-import { DEFAULT_SIBLING_LIMITS } from '../coordinator/sibling-limits';
 import { Clock, TimerHandle } from '../lib/clock';
 import { Logger } from '../lib/log';
 import { Random } from '../lib/random';
+import type { HintDelivery } from '../handoff/hint-delivery';
 import { ClusterMembership } from '../membership/cluster-membership';
+import type { HintStore } from '../replica/hint-store';
 import { TcpTransport } from '../peer/tcp-transport';
-import { HINT_DELIVERY_BATCH_MAX, HINT_DELIVERY_INTERVAL_MS, HintDelivery } from '../handoff/hint-delivery';
-import { HintStore } from '../replica/hint-store';
 import { LocalReplica, SWEEP_BATCH_MAX } from '../replica/local-replica';
 import { preferenceList } from '../ring/preference-list';
 import { RespServer } from '../server/resp-server';
 import { connectionLimitsFor } from '../server/connection-limits';
 import { ServerStats } from '../stats/server-stats';
 import { LmdbStore } from '../storage/lmdb-store';
-import { DEFAULT_PRUNE_LIMITS } from '../versioning/prune';
+import { composeNodeCore } from './node-core';
 import { settleNodeId } from './node-identity';
 import { DYNKV_VERSION } from './version';
 
@@ -73,14 +69,6 @@ export class DynkvNode {
       const { nodeId, created } = settleNodeId(store, config.nodeId, random);
       await store.commit();
       const logger = runtime.logger.child({ node: nodeId });
-      const replica = new LocalReplica({
-        store,
-        clock,
-        logger,
-        partitionCount: config.partitions,
-        tombstoneGraceMs: config.n === 1 ? SINGLE_REPLICA_GRACE_MS : REPLICATED_GRACE_MS,
-      });
-      const hints = new HintStore(store, logger);
       transport = new TcpTransport({
         nodeId,
         clusterName: CLUSTER_NAME,
@@ -92,43 +80,21 @@ export class DynkvNode {
         random,
         logger,
       });
-      const membership = new ClusterMembership({
+      const { replica, hints, membership, coordinator, handoff } = composeNodeCore({
         self: { nodeId, host: config.host, peerPort: config.peerPort, clientPort: config.port },
         seeds: config.seeds,
-        partitionCount: config.partitions,
-        transport,
         store,
-        clock,
-        random,
-        logger,
-        gossipIntervalMs: GOSSIP_INTERVAL_MS,
-        requestTimeoutMs: config.requestTimeoutMs,
-      });
-      const replicas = new ReplicaClient(transport, membership, config.requestTimeoutMs);
-      const coordinator = new ClusterCoordinator({
-        view: membership,
-        replica,
-        hints,
-        replicas,
+        transport,
         clock,
         random,
         logger,
         quorum: { n: config.n, r: config.r, w: config.w },
-        siblingLimits: DEFAULT_SIBLING_LIMITS,
-        pruneLimits: DEFAULT_PRUNE_LIMITS,
-        mutationLimits: { valueBytesMax: config.maxValueBytes },
+        partitions: config.partitions,
+        requestTimeoutMs: config.requestTimeoutMs,
+        gossipIntervalMs: GOSSIP_INTERVAL_MS,
+        tombstoneGraceMs: config.n === 1 ? SINGLE_REPLICA_GRACE_MS : REPLICATED_GRACE_MS,
+        valueBytesMax: config.maxValueBytes,
       });
-      const handoff = new HintDelivery({
-        hints,
-        replicas,
-        view: membership,
-        clock,
-        logger,
-        intervalMs: HINT_DELIVERY_INTERVAL_MS,
-        batchMax: HINT_DELIVERY_BATCH_MAX,
-        commit: () => replica.commit(),
-      });
-      transport.serve(createPeerRequestHandler({ replica, hints, coordinator, onGossip: (_from, state) => membership.onGossip(state), logger }));
       const stats = new ServerStats(ALL_COMMANDS.map((spec) => spec.name));
       const server = new RespServer({ host: config.host, port: config.port, maxClients: config.maxClients, limits: connectionLimitsFor(config.maxValueBytes), clock, logger, stats });
       const services: NodeServices = {

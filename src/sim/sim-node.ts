@@ -1,17 +1,10 @@
-import { ClusterCoordinator } from '../coordinator/cluster-coordinator';
-import { createPeerRequestHandler } from '../coordinator/peer-request-handler';
-import { ReplicaClient } from '../coordinator/replica-client';
-import { DEFAULT_SIBLING_LIMITS } from '../coordinator/sibling-limits';
 import { Breaks, NO_BREAKS } from '../lib/breaks';
 import { TimerHandle } from '../lib/clock';
 import { Logger } from '../lib/log';
 import { Random } from '../lib/random';
-import { ClusterMembership } from '../membership/cluster-membership';
-import { HintStore } from '../replica/hint-store';
-import { HINT_DELIVERY_BATCH_MAX, HINT_DELIVERY_INTERVAL_MS, HintDelivery } from '../handoff/hint-delivery';
 import { LocalReplica, SWEEP_BATCH_MAX } from '../replica/local-replica';
 import { MemoryStore } from '../storage/memory-store';
-import { DEFAULT_PRUNE_LIMITS } from '../versioning/prune';
+import { NodeCore, composeNodeCore } from '../node/node-core';
 import { NodeClock, SimClock } from './sim-clock';
 import { SimNetwork } from './sim-network';
 
@@ -41,13 +34,8 @@ export const DEFAULT_SIM_CLUSTER: SimClusterConfig = {
 const MAX_VALUE_BYTES = 1024 * 1024;
 
 /** The components of one incarnation of a node (rebuilt by restart over the same store). */
-export interface SimNodeParts {
-  readonly replica: LocalReplica;
-  readonly hints: HintStore;
-  readonly membership: ClusterMembership;
-  readonly coordinator: ClusterCoordinator;
-  readonly handoff: HintDelivery;
-}
+/** The running incarnation's components: exactly what the real node composes. */
+export type SimNodeParts = NodeCore;
 
 export type SimNodeState = 'up' | 'paused' | 'crashed';
 
@@ -121,47 +109,24 @@ export class SimNode {
     const store = this.store;
     const logger = this.#logger;
     const transport = this.#network.open(this.nodeId);
-    const replica = new LocalReplica({ store, clock, logger, partitionCount: config.partitions, tombstoneGraceMs: config.tombstoneGraceMs });
-    const hints = new HintStore(store, logger);
-    const membership = new ClusterMembership({
+    const parts = composeNodeCore({
       self: { nodeId: this.nodeId, host: this.host, peerPort: this.peerPort, clientPort: this.peerPort + 1000 },
       seeds: this.#seeds,
-      partitionCount: config.partitions,
-      transport,
       store,
-      clock,
-      random: this.#random,
-      logger,
-      gossipIntervalMs: config.gossipIntervalMs,
-      requestTimeoutMs: config.requestTimeoutMs,
-    });
-    const replicas = new ReplicaClient(transport, membership, config.requestTimeoutMs);
-    const coordinator = new ClusterCoordinator({
-      view: membership,
-      replica,
-      hints,
-      replicas,
+      transport,
       clock,
       random: this.#random,
       logger,
       quorum: { n: config.n, r: config.r, w: config.w },
-      siblingLimits: DEFAULT_SIBLING_LIMITS,
-      pruneLimits: DEFAULT_PRUNE_LIMITS,
-      mutationLimits: { valueBytesMax: MAX_VALUE_BYTES },
+      partitions: config.partitions,
+      requestTimeoutMs: config.requestTimeoutMs,
+      gossipIntervalMs: config.gossipIntervalMs,
+      tombstoneGraceMs: config.tombstoneGraceMs,
+      valueBytesMax: MAX_VALUE_BYTES,
       breaks: this.#breaks,
     });
-    transport.serve(createPeerRequestHandler({ replica, hints, coordinator, onGossip: (_from, state) => membership.onGossip(state), logger, breaks: this.#breaks }));
-    const handoff = new HintDelivery({
-      hints,
-      replicas,
-      view: membership,
-      clock,
-      logger,
-      intervalMs: HINT_DELIVERY_INTERVAL_MS,
-      batchMax: HINT_DELIVERY_BATCH_MAX,
-      commit: () => replica.commit(),
-    });
-    this.#parts = { replica, hints, membership, coordinator, handoff };
+    const { replica, membership, handoff } = parts;
+    this.#parts = parts;
     this.#state = 'up';
     this.#crashed = new Promise((resolve) => {
       this.#signalCrash = resolve;
