@@ -1,7 +1,7 @@
 import { Clock } from '../lib/clock';
 import { Logger } from '../lib/log';
 import { partitionOf } from '../ring/partition';
-import { dataKey, expiryDueBefore, expiryKey, parseDataKey, parseExpiryKey } from '../storage/keys';
+import { dataKey, expiryDueBefore, expiryKey, parseExpiryKey } from '../storage/keys';
 import { Store } from '../storage/store';
 import { DvvSet, EMPTY_DVVSET } from '../versioning/dvvset';
 import { decodeRecord, encodeRecord } from '../versioning/record-codec';
@@ -145,14 +145,6 @@ export class LocalReplica {
     this.#liveKeys = 0;
     this.#cache.clear();
     return removed;
-  }
-
-  /** Visit every stored record of the node, in partition order. */
-  forEachRecord(visit: (partition: number, key: Buffer, set: DvvSet) => boolean): void {
-    this.#store.scan('data', {}, (storeKey, value) => {
-      const { partition, key } = parseDataKey(storeKey);
-      return visit(partition, key, decodeRecord(value));
-    });
   }
 
   #sweepOne(indexKey: Buffer, nowMs: number): void {

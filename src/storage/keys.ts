@@ -16,19 +16,6 @@ export function dataKey(partition: number, key: Buffer): Buffer {
   return out;
 }
 
-export function parseDataKey(stored: Buffer): { partition: number; key: Buffer } {
-  return { partition: stored.readUInt16BE(0), key: stored.subarray(PARTITION_BYTES) };
-}
-
-/** The half-open range [start, end) holding every data key of `partition` (partitions < 65535). */
-export function partitionRange(partition: number): { start: Buffer; end: Buffer } {
-  const start = Buffer.alloc(PARTITION_BYTES);
-  start.writeUInt16BE(partition, 0);
-  const end = Buffer.alloc(PARTITION_BYTES);
-  end.writeUInt16BE(partition + 1, 0);
-  return { start, end };
-}
-
 export function expiryKey(expiresAtMs: number, partition: number, key: Buffer): Buffer {
   const out = Buffer.allocUnsafe(EXPIRY_PREFIX_BYTES + key.length);
   out.writeBigUInt64BE(BigInt(expiresAtMs), 0);
