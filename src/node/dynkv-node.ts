@@ -80,6 +80,7 @@ export class DynkvNode {
         random,
         logger,
       });
+      const stats = new ServerStats(ALL_COMMANDS.map((spec) => spec.name));
       const { replica, hints, membership, coordinator, handoff } = composeNodeCore({
         self: { nodeId, host: config.host, peerPort: config.peerPort, clientPort: config.port },
         seeds: config.seeds,
@@ -94,8 +95,8 @@ export class DynkvNode {
         gossipIntervalMs: GOSSIP_INTERVAL_MS,
         tombstoneGraceMs: config.n === 1 ? SINGLE_REPLICA_GRACE_MS : REPLICATED_GRACE_MS,
         valueBytesMax: config.maxValueBytes,
+        clientCommandsTotal: () => stats.commandsProcessed,
       });
-      const stats = new ServerStats(ALL_COMMANDS.map((spec) => spec.name));
       const server = new RespServer({ host: config.host, port: config.port, maxClients: config.maxClients, limits: connectionLimitsFor(config.maxValueBytes), clock, logger, stats });
       const services: NodeServices = {
         nodeId,

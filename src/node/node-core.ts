@@ -8,6 +8,7 @@ import { Clock } from '../lib/clock';
 import { Logger } from '../lib/log';
 import { Random } from '../lib/random';
 import { ClusterMembership } from '../membership/cluster-membership';
+import { BackgroundBudget } from '../overload/background-budget';
 import { Transport } from '../peer/transport';
 import { HintStore } from '../replica/hint-store';
 import { LocalReplica } from '../replica/local-replica';
@@ -28,6 +29,8 @@ export interface NodeCoreOptions {
   readonly gossipIntervalMs: number;
   readonly tombstoneGraceMs: number;
   readonly valueBytesMax: number;
+  /** Client commands served so far: background work (hints, anti-entropy, transfers) yields when it climbs fast. */
+  readonly clientCommandsTotal: () => number;
   /** Deliberate bugs, for the simulator only. */
   readonly breaks?: Breaks;
 }
@@ -39,6 +42,8 @@ export interface NodeCore {
   readonly membership: ClusterMembership;
   readonly coordinator: ClusterCoordinator;
   readonly handoff: HintDelivery;
+  /** Shared by every background loop: their sum yields to clients. */
+  readonly budget: BackgroundBudget;
 }
 
 /**
@@ -49,6 +54,7 @@ export interface NodeCore {
  */
 export function composeNodeCore(o: NodeCoreOptions): NodeCore {
   const { store, transport, clock, random, logger } = o;
+  const budget = new BackgroundBudget(o.clientCommandsTotal);
   const replica = new LocalReplica({ store, clock, logger, partitionCount: o.partitions, tombstoneGraceMs: o.tombstoneGraceMs });
   const hints = new HintStore(store, logger);
   const membership = new ClusterMembership({
@@ -89,5 +95,5 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     commit: () => replica.commit(),
   });
   transport.serve(createPeerRequestHandler({ replica, hints, coordinator, onGossip: (_from, state) => membership.onGossip(state), logger, breaks: o.breaks }));
-  return { replica, hints, membership, coordinator, handoff };
+  return { replica, hints, membership, coordinator, handoff, budget };
 }

@@ -123,6 +123,8 @@ export class SimNode {
       gossipIntervalMs: config.gossipIntervalMs,
       tombstoneGraceMs: config.tombstoneGraceMs,
       valueBytesMax: MAX_VALUE_BYTES,
+      // The simulated workload is light: background work runs at its idle budget.
+      clientCommandsTotal: () => 0,
       breaks: this.#breaks,
     });
     const { replica, membership, handoff } = parts;
