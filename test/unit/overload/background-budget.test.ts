@@ -20,6 +20,7 @@ describe('BackgroundBudget', () => {
     expect(budget.busy(300)).toBe(true);
     expect(budget.tryTake(300, 100)).toBe(true); // banked idle tokens are cut to one busy second
     expect(budget.tryTake(300, 50)).toBe(false);
+    commands = 1300; // 1300 commands over the first 1.3 s window: still busy
     expect(budget.tryTake(1300, 100)).toBe(true);
     expect(budget.busy(1300)).toBe(true);
     // No commands for a whole window: idle again.
