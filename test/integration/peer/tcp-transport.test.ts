@@ -268,7 +268,7 @@ describe('TcpTransport', () => {
     expect(future.envelopes).toHaveLength(1);
     expect(future.envelopes[0].body).toMatchObject({ kind: 'errorReply', code: 'VERSION' });
     const refusal = records().find((record) => record.level === bunyan.WARN && record.code === 'VERSION');
-    expect(refusal).toMatchObject({ peerNodeId: 'node-future', peerVersionMin: 99, peerVersionMax: 100, versionMin: 1, versionMax: 1 });
+    expect(refusal).toMatchObject({ peerNodeId: 'node-future', peerVersionMin: 99, peerVersionMax: 100, versionMin: 2, versionMax: 2 });
     expect(String(refusal?.msg)).toMatch(/refusing peer node-future at 127\.0\.0\.1:\d+ \(advertised 10\.9\.9\.9:16400\): no common protocol version/);
   });
 
@@ -295,11 +295,11 @@ describe('TcpTransport', () => {
 
   it('reports a refused handshake as REFUSED, then backs off', async () => {
     const a = await startTransport();
-    const newer = await startTransport({ versions: { min: 2, max: 3 } });
+    const newer = await startTransport({ versions: { min: 3, max: 4 } });
     const otherCluster = await startTransport({ clusterName: 'elsewhere' });
     const version = await peerError(newer.request(address(a), { kind: 'ping' }, 1000));
     expect(version.code).toBe('REFUSED');
-    expect(version.message).toMatch(/handshake refused: VERSION no common protocol version: node node-\d+ speaks \[1, 1\], node node-\d+ speaks \[2, 3\]/);
+    expect(version.message).toMatch(/handshake refused: VERSION no common protocol version: node node-\d+ speaks \[2, 2\], node node-\d+ speaks \[3, 4\]/);
     expect((await peerError(newer.request(address(a), { kind: 'ping' }, 1000))).code).toBe('UNREACHABLE');
     expect((await peerError(otherCluster.request(address(a), { kind: 'ping' }, 1000))).message).toMatch(/CLUSTER/);
   });
