@@ -21,12 +21,17 @@ import { decodeResult, encodeMutation } from './mutation-codec';
 import { contextAfterWrite, supersededTimestampMaxMs } from './new-version-context';
 import { quorumState } from './quorum';
 import { ReplicaClient, ReplicaUnavailableError } from './replica-client';
+import { flushCluster } from './cluster-flush';
+import type { FlushGenerations } from './flush-generations';
+import { dropFlushed } from '../versioning/flush';
 
 export interface ClusterCoordinatorOptions {
   readonly view: ClusterView;
   readonly replica: LocalReplica;
   readonly hints: HintStore;
   readonly replicas: ReplicaClient;
+  /** The FLUSHALL generation: new versions carry it; adopting a newer one renews the actor. */
+  readonly flush: FlushGenerations;
   readonly clock: Clock;
   /** Draws the actor epochs. */
   readonly random: Random;
@@ -73,6 +78,8 @@ export class ClusterCoordinator implements Coordinator {
     this.#selfId = options.view.selfId;
     this.#pruneKeep = new Set();
     this.#newEpoch();
+    // No actor issues dots in two flush generations (src/versioning/flush.ts relies on it).
+    options.flush.onAdopt(() => this.#newEpoch());
   }
 
   read(key: Buffer, options: ReadOptions = {}): DvvSet | Promise<DvvSet> {
@@ -102,23 +109,24 @@ export class ClusterCoordinator implements Coordinator {
         if (forwarded) return forwarded;
       }
     }
-    return this.#coordinate(key, partition, preflist.targets, selfTarget, mutation, options.w ?? this.#o.quorum.w);
+    const required = options.w ?? this.#o.quorum.w;
+    const generation = this.#o.flush.current;
+    try {
+      const outcome = await this.#coordinate(key, partition, preflist.targets, selfTarget, mutation, required);
+      if (this.#o.flush.current === generation) return outcome;
+    } catch (err) {
+      if (this.#o.flush.current === generation) throw err;
+    }
+    // A FLUSHALL was adopted while the write was under way (a replica knew it): the write was of
+    // the old generation and dropped. It is coordinated once more, after the flush, as Redis
+    // would order a write that arrived while FLUSHALL ran.
+    this.#o.logger.debug({ flushGeneration: this.#o.flush.current }, 'write raced a FLUSHALL: coordinating it again');
+    return this.#coordinate(key, partition, this.#preflist(partition).targets, selfTarget, mutation, required);
   }
 
-  async flushAll(): Promise<void> {
-    // A flush of this node alone would be undone by the next quorum read from the others, so a
-    // cluster refuses it until the cluster-wide flush exists (flush markers that hints and
-    // anti-entropy respect), rather than pretend.
-    if (new Set(this.#o.view.owners()).size > 1) {
-      throw new ReplyError('ERR FLUSHALL on a cluster of more than one node is not supported yet: it would only clear this node');
-    }
-    this.#o.replica.clear();
-    try {
-      await this.#o.replica.commit();
-    } catch (err) {
-      if (err instanceof StorageError) throw new ReplyError(`ERR flush failed, ${err.message}`);
-      throw err;
-    }
+  flushAll(): Promise<void> {
+    const { view, replica, replicas, flush, logger } = this.#o;
+    return flushCluster({ view, replica, replicas, flush, logger });
   }
 
   #newEpoch(): void {
@@ -162,11 +170,12 @@ export class ClusterCoordinator implements Coordinator {
     if (outcome.write === undefined) return { result: outcome.result, context: join(seen) };
     const context = outcome.context === 'current' ? join(seen) : outcome.context;
     const timestampMs = Math.max(nowMs, supersededTimestampMaxMs(seen, context) + 1);
+    const flushGeneration = this.#o.flush.current;
     // A non-primary coordinator (no primary reachable) learned its counters from a partial read,
     // which may miss dots it issued before: it writes as a one-off actor that cannot collide.
     const actor = selfTarget?.role === 'primary' ? this.#actor : this.#oneOffActor();
     const keep = actor === this.#actor ? this.#pruneKeep : new Set([actor]);
-    const next = prune(update(seen, context, actor, { ...outcome.write, timestampMs }, nowMs), this.#o.pruneLimits, nowMs, keep);
+    const next = prune(update(seen, context, actor, flushGeneration === 0 ? { ...outcome.write, timestampMs } : { ...outcome.write, timestampMs, flushGeneration }, nowMs), this.#o.pruneLimits, nowMs, keep);
     this.#checkSiblings(next);
     await this.#replicate(key, partition, targets, selfTarget, local, next, required);
     return { result: outcome.result, context: contextAfterWrite(context, next, actor) };
@@ -265,7 +274,8 @@ export class ClusterCoordinator implements Coordinator {
         const state = quorumState(required, asked, replies.length, failures);
         if (state === 'met') {
           settled = true;
-          resolve(replies.reduce((merged, reply) => sync(merged, reply.set), EMPTY_DVVSET));
+          // A reply that taught this node a newer flush may follow replies of the old generation.
+          resolve(dropFlushed(replies.reduce((merged, reply) => sync(merged, reply.set), EMPTY_DVVSET), this.#o.flush.current));
         } else if (state === 'failed') {
           settled = true;
           reject(unavailable(name, required, replies.length, asked));
@@ -291,7 +301,10 @@ export class ClusterCoordinator implements Coordinator {
   /** Read repair: bring every replica that answered with less than the merge up to it. */
   #repair(key: Buffer, partition: number, replies: ReadonlyArray<{ target: PreflistEntry; set: DvvSet }>): void {
     if (replies.length < 2) return;
-    const merged = replies.reduce((acc, reply) => sync(acc, reply.set), EMPTY_DVVSET);
+    const merged = dropFlushed(
+      replies.reduce((acc, reply) => sync(acc, reply.set), EMPTY_DVVSET),
+      this.#o.flush.current,
+    );
     const written = this.#breaks.has('read-repair-drops-siblings') ? winnerOnly(merged) : merged;
     for (const { target, set } of replies) {
       if (equalSets(set, merged)) continue;

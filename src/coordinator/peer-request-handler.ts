@@ -10,12 +10,14 @@ import { encodeContext } from '../versioning/context-codec';
 import { DvvSet, equalSets, sync } from '../versioning/dvvset';
 import { InvalidRecordError, decodeRecord, encodeRecord } from '../versioning/record-codec';
 import type { ClusterCoordinator } from './cluster-coordinator';
+import type { FlushGenerations } from './flush-generations';
 import { InvalidMutationError, decodeMutation, encodeResult } from './mutation-codec';
 
 export interface PeerRequestHandlerDeps {
   readonly replica: LocalReplica;
   readonly hints: HintStore;
   readonly coordinator: ClusterCoordinator;
+  readonly flush: FlushGenerations;
   /** Merge a peer's gossiped state and answer with ours. */
   readonly onGossip: (from: string, state: Buffer) => Buffer;
   readonly logger: Logger;
@@ -46,20 +48,28 @@ export function createPeerRequestHandler(deps: PeerRequestHandlerDeps): RequestH
 }
 
 async function handle(deps: PeerRequestHandlerDeps, from: string, body: RequestBody): Promise<ResponseBody> {
-  const { replica, hints } = deps;
+  const { replica, hints, flush } = deps;
   switch (body.kind) {
     case 'ping':
       return { kind: 'pong' };
     case 'gossipPush':
-      return { kind: 'gossipReply', state: deps.onGossip(from, body.state) };
+      flush.observe(body.flushGeneration);
+      return { kind: 'gossipReply', state: deps.onGossip(from, body.state), flushGeneration: flush.current };
+    case 'flushAll':
+      flush.observe(body.generation);
+      await replica.commit();
+      return { kind: 'flushAllReply', generation: flush.current };
     case 'replicaRead': {
       checkPartition(replica, body.key, body.partition);
+      // A reader that knows a newer flush: adopt it first, so nothing flushed is answered.
+      flush.observe(body.flushGeneration);
       let set: DvvSet = replica.read(body.partition, body.key);
       if (body.hintFor) set = sync(set, hints.read(body.hintFor, body.partition, body.key));
-      return { kind: 'replicaReadReply', found: set.entries.length > 0, record: encodeRecord(set) };
+      return { kind: 'replicaReadReply', found: set.entries.length > 0, record: encodeRecord(set), flushGeneration: flush.current };
     }
     case 'replicaWrite': {
       checkPartition(replica, body.key, body.partition);
+      flush.observe(body.flushGeneration);
       const incoming = decodeRecord(body.record);
       // The key arrived as a view into the frame: copy what is kept.
       const key = Buffer.from(body.key);
@@ -73,7 +83,7 @@ async function handle(deps: PeerRequestHandlerDeps, from: string, body: RequestB
         if (!equalSets(current, next)) replica.write(body.partition, key, current, next);
       }
       await replica.commit();
-      return { kind: 'replicaWriteReply' };
+      return { kind: 'replicaWriteReply', flushGeneration: flush.current };
     }
     case 'forwardMutation': {
       const mutation = decodeMutation(body.mutation);

@@ -3,6 +3,7 @@ import type { PreflistEntry } from '../ring/preference-list';
 import { PeerError, Transport } from '../peer/transport';
 import type { ResponseBody } from '../peer/bodies';
 import { DvvSet, EMPTY_DVVSET } from '../versioning/dvvset';
+import { dropFlushed } from '../versioning/flush';
 import { decodeRecord, encodeRecord } from '../versioning/record-codec';
 import type { ClusterView } from './cluster-view';
 
@@ -21,27 +22,64 @@ export class ReplicaUnavailableError extends Error {
   }
 }
 
-/** Reads and writes one remote replica of a key over the transport. */
+/** What the replica client needs of the node's FLUSHALL generation (FlushGenerations). */
+export interface FlushGenerationView {
+  readonly current: number;
+  observe(generation: number | undefined): boolean;
+}
+
+const NO_FLUSHES: FlushGenerationView = { current: 0, observe: () => false };
+
+/** A replica knows a newer FLUSHALL than the write it was sent: the write did not count there. */
+export class StaleFlushGenerationError extends ReplicaUnavailableError {
+  override name = 'StaleFlushGenerationError';
+}
+
+/**
+ * Reads and writes one remote replica of a key over the transport. Every request carries this
+ * node's FLUSHALL generation and every reply the peer's, so a flush spreads with the traffic.
+ */
 export class ReplicaClient {
   readonly #transport: Transport;
   readonly #view: ClusterView;
   readonly #timeoutMs: number;
+  readonly #flush: FlushGenerationView;
 
-  constructor(transport: Transport, view: ClusterView, timeoutMs: number) {
+  constructor(transport: Transport, view: ClusterView, timeoutMs: number, flush: FlushGenerationView = NO_FLUSHES) {
     this.#transport = transport;
     this.#view = view;
     this.#timeoutMs = timeoutMs;
+    this.#flush = flush;
   }
 
+  /** A replica's record, less versions older than the newest flush either side knows. */
   async read(target: PreflistEntry, partition: number, key: Buffer): Promise<DvvSet> {
-    const response = await this.#request(target.node, { kind: 'replicaRead', key, partition, hintFor: target.standsInFor ?? '' });
+    const response = await this.#request(target.node, { kind: 'replicaRead', key, partition, hintFor: target.standsInFor ?? '', flushGeneration: this.#flush.current });
     if (response.kind !== 'replicaReadReply') throw unexpected(target.node, response);
-    return response.found ? decodeRecord(response.record) : EMPTY_DVVSET;
+    this.#flush.observe(response.flushGeneration);
+    return response.found ? dropFlushed(decodeRecord(response.record), this.#flush.current) : EMPTY_DVVSET;
   }
 
+  /**
+   * Merge `set` into a replica. Rejects with StaleFlushGenerationError when the replica knew a
+   * newer flush than this node did when it sent the write: the replica dropped the write's versions.
+   */
   async write(target: PreflistEntry, partition: number, key: Buffer, set: DvvSet): Promise<void> {
-    const response = await this.#request(target.node, { kind: 'replicaWrite', key, partition, record: encodeRecord(set), hintFor: target.standsInFor ?? '' });
+    const sentGeneration = this.#flush.current;
+    const response = await this.#request(target.node, { kind: 'replicaWrite', key, partition, record: encodeRecord(set), hintFor: target.standsInFor ?? '', flushGeneration: sentGeneration });
     if (response.kind !== 'replicaWriteReply') throw unexpected(target.node, response);
+    this.#flush.observe(response.flushGeneration);
+    if ((response.flushGeneration ?? 0) > sentGeneration) {
+      throw new StaleFlushGenerationError(`${target.node} knows FLUSHALL generation ${response.flushGeneration ?? 0}, the write was of generation ${sentGeneration}`, false);
+    }
+  }
+
+  /** Ask `node` to adopt FLUSHALL `generation`; resolves with the generation it then holds. */
+  async flushAll(node: string, generation: number): Promise<number> {
+    const response = await this.#request(node, { kind: 'flushAll', generation });
+    if (response.kind !== 'flushAllReply') throw unexpected(node, response);
+    this.#flush.observe(response.generation);
+    return response.generation;
   }
 
   /** Hand a write to `node` to coordinate; its ReplyErrors come back as ReplyErrors. */

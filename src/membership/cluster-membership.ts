@@ -22,6 +22,8 @@ export interface ClusterMembershipOptions {
   readonly logger: Logger;
   readonly gossipIntervalMs: number;
   readonly requestTimeoutMs: number;
+  /** The node's FLUSHALL generation, carried by every gossip exchange so a flush reaches idle nodes. */
+  readonly flush?: { readonly current: number; observe(generation: number | undefined): boolean };
 }
 
 const TABLE_KEY = Buffer.from('members');
@@ -124,8 +126,11 @@ export class ClusterMembership implements ClusterView {
   async #exchange(address: string): Promise<void> {
     const [host, port] = splitAddress(address);
     try {
-      const reply = await this.#o.transport.request({ host, port }, { kind: 'gossipPush', state: encodeTable(this.#table) }, this.#o.requestTimeoutMs);
-      if (reply.kind === 'gossipReply') this.#merge(decodeTable(reply.state));
+      const reply = await this.#o.transport.request({ host, port }, { kind: 'gossipPush', state: encodeTable(this.#table), flushGeneration: this.#o.flush?.current ?? 0 }, this.#o.requestTimeoutMs);
+      if (reply.kind === 'gossipReply') {
+        this.#o.flush?.observe(reply.flushGeneration);
+        this.#merge(decodeTable(reply.state));
+      }
     } catch (err) {
       this.#o.logger.debug({ peer: address, err: (err as Error).message }, 'gossip exchange failed');
     }

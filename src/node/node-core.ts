@@ -1,4 +1,5 @@
 import { ClusterCoordinator } from '../coordinator/cluster-coordinator';
+import { FlushGenerations } from '../coordinator/flush-generations';
 import { createPeerRequestHandler } from '../coordinator/peer-request-handler';
 import { ReplicaClient } from '../coordinator/replica-client';
 import { DEFAULT_SIBLING_LIMITS } from '../coordinator/sibling-limits';
@@ -56,7 +57,8 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
   const { store, transport, clock, random, logger } = o;
   const budget = new BackgroundBudget(o.clientCommandsTotal);
   const replica = new LocalReplica({ store, clock, logger, partitionCount: o.partitions, tombstoneGraceMs: o.tombstoneGraceMs });
-  const hints = new HintStore(store, logger);
+  const hints = new HintStore(store, logger, () => replica.flushGeneration);
+  const flush = new FlushGenerations(replica, hints, logger);
   const membership = new ClusterMembership({
     self: o.self,
     seeds: o.seeds,
@@ -68,13 +70,15 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     logger,
     gossipIntervalMs: o.gossipIntervalMs,
     requestTimeoutMs: o.requestTimeoutMs,
+    flush,
   });
-  const replicas = new ReplicaClient(transport, membership, o.requestTimeoutMs);
+  const replicas = new ReplicaClient(transport, membership, o.requestTimeoutMs, flush);
   const coordinator = new ClusterCoordinator({
     view: membership,
     replica,
     hints,
     replicas,
+    flush,
     clock,
     random,
     logger,
@@ -94,6 +98,6 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     batchMax: HINT_DELIVERY_BATCH_MAX,
     commit: () => replica.commit(),
   });
-  transport.serve(createPeerRequestHandler({ replica, hints, coordinator, onGossip: (_from, state) => membership.onGossip(state), logger, breaks: o.breaks }));
+  transport.serve(createPeerRequestHandler({ replica, hints, coordinator, flush, onGossip: (_from, state) => membership.onGossip(state), logger, breaks: o.breaks }));
   return { replica, hints, membership, coordinator, handoff, budget };
 }

@@ -49,11 +49,15 @@ export interface Pong {
 export interface GossipPush {
   readonly kind: 'gossipPush';
   readonly state: Buffer;
+  /** The sender's FLUSHALL generation (absent = 0): see proto/peer.proto. */
+  readonly flushGeneration?: number;
 }
 
 export interface GossipReply {
   readonly kind: 'gossipReply';
   readonly state: Buffer;
+  /** The sender's FLUSHALL generation (absent = 0): see proto/peer.proto. */
+  readonly flushGeneration?: number;
 }
 
 export interface ReplicaRead {
@@ -62,6 +66,8 @@ export interface ReplicaRead {
   readonly partition: number;
   /** Set when the receiver is a fallback for that node: it answers with the hint it holds too. */
   readonly hintFor: string;
+  /** The sender's FLUSHALL generation (absent = 0): see proto/peer.proto. */
+  readonly flushGeneration?: number;
 }
 
 export interface ReplicaReadReply {
@@ -69,6 +75,8 @@ export interface ReplicaReadReply {
   /** `dynkv.record.Record` bytes; empty when not found. */
   readonly record: Buffer;
   readonly found: boolean;
+  /** The sender's FLUSHALL generation (absent = 0): see proto/peer.proto. */
+  readonly flushGeneration?: number;
 }
 
 export interface ReplicaWrite {
@@ -79,10 +87,14 @@ export interface ReplicaWrite {
   readonly record: Buffer;
   /** Empty unless the receiver stores the write as a hint for that node (sloppy quorum). */
   readonly hintFor: string;
+  /** The sender's FLUSHALL generation (absent = 0): see proto/peer.proto. */
+  readonly flushGeneration?: number;
 }
 
 export interface ReplicaWriteReply {
   readonly kind: 'replicaWriteReply';
+  /** The sender's FLUSHALL generation (absent = 0): see proto/peer.proto. */
+  readonly flushGeneration?: number;
 }
 
 export interface ForwardMutation {
@@ -99,11 +111,23 @@ export interface ForwardMutationReply {
   readonly context: Buffer;
 }
 
+/** FLUSHALL: drop every version written before `generation`, and adopt it. */
+export interface FlushAll {
+  readonly kind: 'flushAll';
+  readonly generation: number;
+}
+
+/** The flush is durable on the receiver; `generation` is the receiver's. */
+export interface FlushAllReply {
+  readonly kind: 'flushAllReply';
+  readonly generation: number;
+}
+
 /** What a node asks a peer to do; each gets exactly one ResponseBody. */
-export type RequestBody = Ping | GossipPush | ReplicaRead | ReplicaWrite | ForwardMutation;
+export type RequestBody = Ping | GossipPush | ReplicaRead | ReplicaWrite | ForwardMutation | FlushAll;
 
 /** What a peer answers; ErrorReply is the answer to any request that failed on the peer. */
-export type ResponseBody = Pong | GossipReply | ReplicaReadReply | ReplicaWriteReply | ForwardMutationReply | ErrorReply;
+export type ResponseBody = Pong | GossipReply | ReplicaReadReply | ReplicaWriteReply | ForwardMutationReply | FlushAllReply | ErrorReply;
 
 /** The handshake at the start of a connection (ErrorReply is its refusal). */
 export type HandshakeBody = Hello | HelloAck;
@@ -120,9 +144,10 @@ const RESPONSE_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>([
   'replicaReadReply',
   'replicaWriteReply',
   'forwardMutationReply',
+  'flushAllReply',
 ]);
 
-const REQUEST_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>(['ping', 'gossipPush', 'replicaRead', 'replicaWrite', 'forwardMutation']);
+const REQUEST_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>(['ping', 'gossipPush', 'replicaRead', 'replicaWrite', 'forwardMutation', 'flushAll']);
 
 /** True for bodies that answer something (the Envelope's is_response). */
 export function isResponseKind(kind: BodyKind): boolean {

@@ -51,6 +51,8 @@ const BODY_KINDS: readonly BodyKind[] = [
   'replicaWriteReply',
   'forwardMutation',
   'forwardMutationReply',
+  'flushAll',
+  'flushAllReply',
 ];
 
 const PORT_MAX = 65535;
@@ -81,17 +83,21 @@ function encodeBody(body: Body): dynkv.peer.IEnvelope {
     case 'pong':
       return { pong: {} };
     case 'gossipPush':
-      return { gossipPush: { state: body.state } };
+      return { gossipPush: { state: body.state, flushGeneration: body.flushGeneration } };
     case 'gossipReply':
-      return { gossipReply: { state: body.state } };
+      return { gossipReply: { state: body.state, flushGeneration: body.flushGeneration } };
     case 'replicaRead':
-      return { replicaRead: { key: body.key, partition: body.partition, hintFor: body.hintFor } };
+      return { replicaRead: { key: body.key, partition: body.partition, hintFor: body.hintFor, flushGeneration: body.flushGeneration } };
     case 'replicaReadReply':
-      return { replicaReadReply: { record: body.record, found: body.found } };
+      return { replicaReadReply: { record: body.record, found: body.found, flushGeneration: body.flushGeneration } };
     case 'replicaWrite':
-      return { replicaWrite: { key: body.key, partition: body.partition, record: body.record, hintFor: body.hintFor } };
+      return { replicaWrite: { key: body.key, partition: body.partition, record: body.record, hintFor: body.hintFor, flushGeneration: body.flushGeneration } };
     case 'replicaWriteReply':
-      return { replicaWriteReply: {} };
+      return { replicaWriteReply: { flushGeneration: body.flushGeneration } };
+    case 'flushAll':
+      return { flushAll: { generation: body.generation } };
+    case 'flushAllReply':
+      return { flushAllReply: { generation: body.generation } };
     case 'forwardMutation':
       return { forwardMutation: { key: body.key, mutation: body.mutation, w: body.w ?? 0, hasW: body.w !== undefined } };
     case 'forwardMutationReply':
@@ -155,24 +161,33 @@ function decodeBody(message: dynkv.peer.Envelope, kind: BodyKind): Body {
     }
     case 'ping':
     case 'pong':
-    case 'replicaWriteReply':
       return { kind };
-    case 'gossipPush':
-      return { kind, state: asBuffer((message.gossipPush as dynkv.peer.GossipPush).state) };
-    case 'gossipReply':
-      return { kind, state: asBuffer((message.gossipReply as dynkv.peer.GossipReply).state) };
+    case 'replicaWriteReply':
+      return { kind, flushGeneration: (message.replicaWriteReply as dynkv.peer.ReplicaWriteReply).flushGeneration };
+    case 'gossipPush': {
+      const push = message.gossipPush as dynkv.peer.GossipPush;
+      return { kind, state: asBuffer(push.state), flushGeneration: push.flushGeneration };
+    }
+    case 'gossipReply': {
+      const reply = message.gossipReply as dynkv.peer.GossipReply;
+      return { kind, state: asBuffer(reply.state), flushGeneration: reply.flushGeneration };
+    }
     case 'replicaRead': {
       const read = message.replicaRead as dynkv.peer.ReplicaRead;
-      return { kind, key: asBuffer(read.key), partition: read.partition, hintFor: read.hintFor ?? '' };
+      return { kind, key: asBuffer(read.key), partition: read.partition, hintFor: read.hintFor ?? '', flushGeneration: read.flushGeneration };
     }
     case 'replicaReadReply': {
       const reply = message.replicaReadReply as dynkv.peer.ReplicaReadReply;
-      return { kind, record: asBuffer(reply.record), found: reply.found };
+      return { kind, record: asBuffer(reply.record), found: reply.found, flushGeneration: reply.flushGeneration };
     }
     case 'replicaWrite': {
       const write = message.replicaWrite as dynkv.peer.ReplicaWrite;
-      return { kind, key: asBuffer(write.key), partition: write.partition, record: asBuffer(write.record), hintFor: write.hintFor };
+      return { kind, key: asBuffer(write.key), partition: write.partition, record: asBuffer(write.record), hintFor: write.hintFor, flushGeneration: write.flushGeneration };
     }
+    case 'flushAll':
+      return { kind, generation: (message.flushAll as dynkv.peer.FlushAll).generation };
+    case 'flushAllReply':
+      return { kind, generation: (message.flushAllReply as dynkv.peer.FlushAllReply).generation };
     case 'forwardMutation': {
       const forward = message.forwardMutation as dynkv.peer.ForwardMutation;
       return { kind, key: asBuffer(forward.key), mutation: asBuffer(forward.mutation), w: forward.hasW ? forward.w : undefined };

@@ -2,6 +2,7 @@ import { Logger } from '../lib/log';
 import { hintKey, hintTargetRange, parseHintKey } from '../storage/keys';
 import { Store } from '../storage/store';
 import { DvvSet, EMPTY_DVVSET, equalSets, sync } from '../versioning/dvvset';
+import { dropFlushed } from '../versioning/flush';
 import { decodeRecord, encodeRecord } from '../versioning/record-codec';
 
 /**
@@ -21,11 +22,14 @@ export class HintStore {
   readonly #store: Store;
   readonly #logger: Logger;
   readonly #counts = new Map<string, number>();
+  readonly #flushGeneration: () => number;
   #refused = 0;
 
-  constructor(store: Store, logger: Logger) {
+  /** `flushGeneration`: the node's FLUSHALL generation; older versions are never held. */
+  constructor(store: Store, logger: Logger, flushGeneration: () => number = () => 0) {
     this.#store = store;
     this.#logger = logger;
+    this.#flushGeneration = flushGeneration;
     this.#store.scan('hints', {}, (key) => {
       const { target } = parseHintKey(key);
       this.#counts.set(target, (this.#counts.get(target) ?? 0) + 1);
@@ -39,7 +43,9 @@ export class HintStore {
   }
 
   /** Stage `incoming` as (part of) the hint for `target`; throws HintLimitError at the bound. */
-  add(target: string, partition: number, key: Buffer, incoming: DvvSet): void {
+  add(target: string, partition: number, key: Buffer, proposed: DvvSet): void {
+    const incoming = dropFlushed(proposed, this.#flushGeneration());
+    if (incoming.entries.length === 0) return;
     const storeKey = hintKey(target, partition, key);
     const existing = this.#store.get('hints', storeKey);
     const count = this.#counts.get(target) ?? 0;
@@ -70,6 +76,17 @@ export class HintStore {
       const { partition, key } = parseHintKey(storeKey);
       return visit(partition, key, decodeRecord(value));
     });
+  }
+
+  /** Drop every hint (a FLUSHALL: all were written before it). */
+  clear(): void {
+    const keys: Buffer[] = [];
+    this.#store.scan('hints', {}, (key) => {
+      keys.push(Buffer.from(key));
+      return true;
+    });
+    for (const key of keys) this.#store.delete('hints', key);
+    this.#counts.clear();
   }
 
   /** Drop a delivered hint (only after its target acknowledged it). */

@@ -4,6 +4,7 @@ import { partitionOf } from '../ring/partition';
 import { dataKey, expiryDueBefore, expiryKey, parseExpiryKey } from '../storage/keys';
 import { Store } from '../storage/store';
 import { DvvSet, EMPTY_DVVSET } from '../versioning/dvvset';
+import { dropFlushed } from '../versioning/flush';
 import { decodeRecord, encodeRecord } from '../versioning/record-codec';
 import { RecordCache } from './record-cache';
 import { countsAsKey, nextDueMs, sweepDecision } from './record-schedule';
@@ -22,6 +23,9 @@ export const SWEEP_BATCH_MAX = 256;
 /** When a due record cannot advance yet, how long until it is looked at again. */
 export const SWEEP_RETRY_MS = 1000;
 
+/** Where the node's FLUSHALL generation is kept in the `meta` table. */
+const FLUSH_GENERATION_KEY = Buffer.from('flush-generation', 'utf8');
+
 /**
  * This node's replicas of its keys. Every write goes through `write`, which keeps the due-time
  * index and the live-key count in step with the data, in the same store group as the data.
@@ -36,6 +40,7 @@ export class LocalReplica {
   readonly #cache = new RecordCache();
   #expiredKeys = 0;
   #reapedRecords = 0;
+  #flushGeneration: number;
 
   constructor(options: LocalReplicaOptions) {
     this.#store = options.store;
@@ -43,7 +48,28 @@ export class LocalReplica {
     this.#logger = options.logger;
     this.#partitionCount = options.partitionCount;
     this.#tombstoneGraceMs = options.tombstoneGraceMs;
+    this.#flushGeneration = this.#storedFlushGeneration();
     this.#liveKeys = this.#countLiveKeys();
+  }
+
+  /** The newest FLUSHALL this node knows of: versions written before it are never kept. */
+  get flushGeneration(): number {
+    return this.#flushGeneration;
+  }
+
+  /**
+   * Adopt FLUSHALL generation `generation`: remove every record (all were written before it) and
+   * remember the generation, in the current store group. False if it was not newer.
+   */
+  adoptFlushGeneration(generation: number): boolean {
+    if (generation <= this.#flushGeneration) return false;
+    this.clear();
+    const bytes = Buffer.alloc(4);
+    bytes.writeUInt32BE(generation);
+    this.#store.put('meta', FLUSH_GENERATION_KEY, bytes);
+    this.#flushGeneration = generation;
+    this.#logger.info({ flushGeneration: generation }, 'adopted FLUSHALL generation: local data removed');
+    return true;
   }
 
   get partitionCount(): number {
@@ -83,7 +109,10 @@ export class LocalReplica {
   }
 
   /** Stage `next` as the record of `key`, replacing `previous` (what `read` returned). */
-  write(partition: number, key: Buffer, previous: DvvSet, next: DvvSet): void {
+  write(partition: number, key: Buffer, previous: DvvSet, proposed: DvvSet): void {
+    // Whatever path a version took here (a stale replica, a hint, anti-entropy), one written
+    // before the last FLUSHALL is dropped: a flush is never undone by a node that missed it.
+    const next = dropFlushed(proposed, this.#flushGeneration);
     try {
       this.#stage(partition, key, previous, next);
     } catch (err) {
@@ -170,6 +199,11 @@ export class LocalReplica {
     const retryMs = Math.max(currentDueMs, nowMs + SWEEP_RETRY_MS);
     this.#logger.debug({ partition, retryMs }, 'due record could not advance yet');
     this.#store.put('expiry', expiryKey(retryMs, partition, key), Buffer.alloc(0));
+  }
+
+  #storedFlushGeneration(): number {
+    const bytes = this.#store.get('meta', FLUSH_GENERATION_KEY);
+    return bytes === undefined || bytes.length !== 4 ? 0 : bytes.readUInt32BE(0);
   }
 
   #countLiveKeys(): number {

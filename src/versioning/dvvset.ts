@@ -26,6 +26,8 @@ export interface Version {
   readonly timestampMs: number;
   /** Absolute wall-clock deadline; 0 = never expires. */
   readonly expiresAtMs: number;
+  /** The FLUSHALL generation it was written in (absent = 0); see versioning/flush.ts. */
+  readonly flushGeneration?: number;
 }
 
 /** The event that created a version: the actor's `counter`-th write to this key. */

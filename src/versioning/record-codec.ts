@@ -33,6 +33,7 @@ export function encodeRecord(set: DvvSet): Buffer {
         tombstone: version.tombstone,
         timestampMs: version.timestampMs,
         expiresAtMs: version.expiresAtMs,
+        flushGeneration: version.flushGeneration,
       })),
     })),
   };
@@ -66,12 +67,15 @@ export function decodeRecord(bytes: Buffer): DvvSet {
 
 function decodeVersion(version: dynkv.record.IVersion): Version {
   const data = version.data;
-  return {
+  const decoded: Version = {
     data: data && data.length > 0 ? asBuffer(data) : EMPTY,
     tombstone: version.tombstone === true,
     timestampMs: uint(version.timestampMs, 'timestamp_ms'),
     expiresAtMs: uint(version.expiresAtMs, 'expires_at_ms'),
   };
+  // Generation 0 stays absent, so records from before any flush decode exactly as written.
+  const flushGeneration = version.flushGeneration ?? 0;
+  return flushGeneration === 0 ? decoded : { ...decoded, flushGeneration };
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -182,8 +182,16 @@ test('read repair brings a replica that missed writes up to date', async () => {
   for (const redis of [a, b, c]) expect((await vget(redis, 'repl:0'))[1]).toEqual(['overwritten-while-down']);
 });
 
-test('FLUSHALL on a multi-node cluster is refused rather than clearing one node only', async () => {
-  await a.set('survives-flush', 'yes');
-  await expect(b.flushall()).rejects.toThrow(/FLUSHALL on a cluster of more than one node is not supported yet/);
-  expect(await c.get('survives-flush')).toBe('yes');
+test('FLUSHALL through one node empties every node, and writes after it stay', async () => {
+  await a.set('flushed:1', 'gone');
+  expect(await b.flushall()).toBe('OK');
+  // OK means every member adopted the flush: nothing to wait for.
+  expect(await Promise.all([a, b, c].map((redis) => redis.dbsize()))).toEqual([0, 0, 0]);
+  expect(await c.get('flushed:1')).toBeNull();
+  expect(await c.get('repl:0')).toBeNull();
+  keysWritten = 0;
+  await c.set('after-flush', 'kept');
+  keysWritten++;
+  await expectDbsizeEverywhere(keysWritten);
+  expect(await a.get('after-flush')).toBe('kept');
 });

@@ -1,0 +1,41 @@
+import { Logger } from '../lib/log';
+import { HintStore } from '../replica/hint-store';
+import { LocalReplica } from '../replica/local-replica';
+
+/**
+ * This node's knowledge of the cluster's FLUSHALL generation (see src/versioning/flush.ts). Every
+ * peer message carries its sender's generation; whoever sees a newer one calls `observe`, which
+ * adopts it before anything else happens: local records and hints are removed (all were written
+ * before the flush), and listeners run (the coordinator renews its DVV actor, so no actor issues
+ * dots in two generations). Adoption is staged in the current store group: it is durable with the
+ * next commit, which every path that observes a generation performs before answering.
+ */
+export class FlushGenerations {
+  readonly #replica: LocalReplica;
+  readonly #hints: HintStore;
+  readonly #logger: Logger;
+  readonly #listeners: Array<(generation: number) => void> = [];
+
+  constructor(replica: LocalReplica, hints: HintStore, logger: Logger) {
+    this.#replica = replica;
+    this.#hints = hints;
+    this.#logger = logger;
+  }
+
+  get current(): number {
+    return this.#replica.flushGeneration;
+  }
+
+  onAdopt(listener: (generation: number) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Adopt `generation` if it is newer than ours; true if it was. */
+  observe(generation: number | undefined): boolean {
+    if (generation === undefined || !this.#replica.adoptFlushGeneration(generation)) return false;
+    this.#hints.clear();
+    for (const listener of this.#listeners) listener(generation);
+    this.#logger.info({ flushGeneration: generation }, 'FLUSHALL generation adopted');
+    return true;
+  }
+}
