@@ -100,10 +100,12 @@ function buildConfig(raw: RawValues): NodeConfig {
   if (nodeId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(String(nodeId))) {
     throw new ConfigError(`--node-id '${nodeId}' must be 1-64 characters of letters, digits, '.', '_' or '-'`);
   }
+  const peerPort = toInt('peer-port', value('peer-port', port + PEER_PORT_OFFSET));
   return {
     host,
     port,
-    peerPort: toInt('peer-port', value('peer-port', port + PEER_PORT_OFFSET)),
+    peerPort,
+    advertisedPeerPort: toInt('advertise-peer-port', value('advertise-peer-port', peerPort)),
     dataDir: String(value('data', `./data/${port}`)),
     nodeId: nodeId === undefined ? undefined : String(nodeId),
     seeds: toSeeds(value('seeds', [])),
@@ -112,6 +114,7 @@ function buildConfig(raw: RawValues): NodeConfig {
     w,
     partitions: toInt('partitions', value('partitions', 64)),
     requestTimeoutMs: toInt('request-timeout', value('request-timeout', 1000)),
+    tombstoneGraceMs: toInt('tombstone-grace', value('tombstone-grace', n === 1 ? 0 : DEFAULT_REPLICATED_TOMBSTONE_GRACE_MS)),
     maxValueBytes: toInt('max-value-bytes', value('max-value-bytes', DEFAULT_MAX_VALUE_BYTES)),
     maxDataBytes: toInt('max-data-bytes', value('max-data-bytes', 8 * 1024 ** 3)),
     durability: toEnum('durability', value('durability', 'commit')) as NodeConfig['durability'],
@@ -119,6 +122,12 @@ function buildConfig(raw: RawValues): NodeConfig {
     logLevel: toEnum('log-level', value('log-level', 'info')) as NodeConfig['logLevel'],
   };
 }
+
+/**
+ * With replicas, a tombstone also guards against a hint of an older write arriving after it was
+ * reaped (see src/antientropy/tombstone-reaper.ts), so it outlives any plausible outage.
+ */
+const DEFAULT_REPLICATED_TOMBSTONE_GRACE_MS = 24 * 3600 * 1000;
 
 const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
 

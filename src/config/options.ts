@@ -17,6 +17,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: 'host', kind: 'string', help: 'address to bind and to advertise (default 127.0.0.1)' },
   { name: 'port', kind: 'int', min: 1, max: 65535, help: 'RESP client port (default 6379)' },
   { name: 'peer-port', kind: 'int', min: 1, max: 65535, help: 'protobuf peer port (default port + 10000)' },
+  { name: 'advertise-peer-port', kind: 'int', min: 1, max: 65535, help: 'peer port other nodes dial, when they reach this node through a forwarder or NAT (default peer-port)' },
   { name: 'data', kind: 'string', help: 'LMDB directory (default ./data/<port>)' },
   { name: 'node-id', kind: 'string', help: 'stable node identity (default: generated once, kept in the data dir)' },
   { name: 'seeds', kind: 'list', help: 'comma list of host:peerPort to join through' },
@@ -27,7 +28,8 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: 'request-timeout', kind: 'int', min: 1, max: 600_000, help: 'per replica request, ms (default 1000)' },
   { name: 'max-value-bytes', kind: 'bytes', min: 1, max: 512 * MiB, help: 'largest value accepted (default 8mb)' },
   { name: 'max-data-bytes', kind: 'bytes', min: 1 * MiB, max: 2 ** 46, help: 'LMDB map size: the most data a node holds (default 8gb)' },
-  { name: 'durability', kind: 'enum', choices: ['fsync', 'commit'], help: 'fsync: every group commit is synced to disk (default); commit: survives a process crash, synced every second' },
+  { name: 'durability', kind: 'enum', choices: ['fsync', 'commit'], help: 'commit (default): acknowledged after the LMDB commit, survives a process crash, synced to disk every second; fsync: every group commit is synced before acknowledging' },
+  { name: 'tombstone-grace', kind: 'int', min: 0, max: 30 * 24 * 3600 * 1000, help: 'ms a deleted or expired key is kept before it may be reaped, which with --n > 1 also waits until every replica holds the deletion (default 0 with --n 1, else 86400000)' },
   { name: 'max-clients', kind: 'int', min: 1, max: 100_000, help: 'client connections accepted at once (default 10000)' },
   { name: 'log-level', kind: 'enum', choices: LOG_LEVELS, help: 'bunyan level (default info)' },
 ];
@@ -36,6 +38,8 @@ export interface NodeConfig {
   readonly host: string;
   readonly port: number;
   readonly peerPort: number;
+  /** The peer port advertised to other nodes (peerPort unless a forwarder sits in front). */
+  readonly advertisedPeerPort: number;
   readonly dataDir: string;
   readonly nodeId: string | undefined;
   readonly seeds: readonly string[];
@@ -44,6 +48,7 @@ export interface NodeConfig {
   readonly w: number;
   readonly partitions: number;
   readonly requestTimeoutMs: number;
+  readonly tombstoneGraceMs: number;
   readonly maxValueBytes: number;
   readonly maxDataBytes: number;
   readonly durability: 'fsync' | 'commit';

@@ -80,6 +80,11 @@ export class ClusterCoordinator implements Coordinator {
     this.#newEpoch();
     // No actor issues dots in two flush generations (src/versioning/flush.ts relies on it).
     options.flush.onAdopt(() => this.#newEpoch());
+    // A removed record takes its clock with it: if it held this actor's dots, the next write to
+    // the key would count from 1 again and reissue them. A new actor cannot collide.
+    options.replica.onRecordRemoved((_key, removed) => {
+      if (removed.entries.some((entry) => entry.actor === this.#actor)) this.#newEpoch();
+    });
   }
 
   read(key: Buffer, options: ReadOptions = {}): DvvSet | Promise<DvvSet> {

@@ -4,7 +4,6 @@ import { NodeConfig } from '../config/options';
 import { Clock, TimerHandle } from '../lib/clock';
 import { Logger } from '../lib/log';
 import { Random } from '../lib/random';
-import type { HintDelivery } from '../handoff/hint-delivery';
 import { ClusterMembership } from '../membership/cluster-membership';
 import type { HintStore } from '../replica/hint-store';
 import { TcpTransport } from '../peer/tcp-transport';
@@ -26,13 +25,6 @@ export const GOSSIP_INTERVAL_MS = 1000;
 const FRAME_OVERHEAD_BYTES = 1024 * 1024;
 const CLUSTER_NAME = 'dynkv';
 
-/**
- * Tombstones are reaped after this grace. A single replica (N=1) is the only holder, so it may
- * reap at once; with N>1 they are kept until anti-entropy confirms every replica holds them.
- */
-const SINGLE_REPLICA_GRACE_MS = 0;
-const REPLICATED_GRACE_MS = 24 * 3600 * 1000;
-
 export interface NodeRuntime {
   readonly clock: Clock;
   readonly random: Random;
@@ -44,7 +36,8 @@ interface NodeParts {
   readonly server: RespServer;
   readonly transport: TcpTransport;
   readonly membership: ClusterMembership;
-  readonly handoff: HintDelivery;
+  /** The cluster core's background loops (hint delivery, reaping, ...). */
+  readonly background: { startBackground(): void; stopBackground(): void };
   readonly replica: LocalReplica;
   readonly logger: Logger;
 }
@@ -74,6 +67,7 @@ export class DynkvNode {
         clusterName: CLUSTER_NAME,
         host: config.host,
         peerPort: config.peerPort,
+        advertisedPeerPort: config.advertisedPeerPort,
         clientPort: config.port,
         frameBytesMax: config.maxValueBytes + FRAME_OVERHEAD_BYTES,
         clock,
@@ -81,8 +75,8 @@ export class DynkvNode {
         logger,
       });
       const stats = new ServerStats(ALL_COMMANDS.map((spec) => spec.name));
-      const { replica, hints, membership, coordinator, handoff } = composeNodeCore({
-        self: { nodeId, host: config.host, peerPort: config.peerPort, clientPort: config.port },
+      const core = composeNodeCore({
+        self: { nodeId, host: config.host, peerPort: config.advertisedPeerPort, clientPort: config.port },
         seeds: config.seeds,
         store,
         transport,
@@ -93,10 +87,11 @@ export class DynkvNode {
         partitions: config.partitions,
         requestTimeoutMs: config.requestTimeoutMs,
         gossipIntervalMs: GOSSIP_INTERVAL_MS,
-        tombstoneGraceMs: config.n === 1 ? SINGLE_REPLICA_GRACE_MS : REPLICATED_GRACE_MS,
+        tombstoneGraceMs: config.tombstoneGraceMs,
         valueBytesMax: config.maxValueBytes,
         clientCommandsTotal: () => stats.commandsProcessed,
       });
+      const { replica, hints, membership, coordinator } = core;
       const server = new RespServer({ host: config.host, port: config.port, maxClients: config.maxClients, limits: connectionLimitsFor(config.maxValueBytes), clock, logger, stats });
       const services: NodeServices = {
         nodeId,
@@ -120,11 +115,11 @@ export class DynkvNode {
         cluster: clusterInfo(membership, hints, replica, config.n),
       };
       await transport.listen();
-      const node = new DynkvNode(nodeId, { store, server, transport, membership, handoff, replica, logger });
+      const node = new DynkvNode(nodeId, { store, server, transport, membership, background: core, replica, logger });
       node.#startSweeper(clock);
       await server.listen(services);
       membership.start();
-      handoff.start();
+      core.startBackground();
       logger.info(
         { port: config.port, peerPort: config.peerPort, host: config.host, dataDir: config.dataDir, keys: replica.liveKeys, newNode: created, n: config.n, r: config.r, w: config.w, seeds: config.seeds },
         `dynkv node ${nodeId} listening on ${config.host}:${config.port} (peer port ${config.peerPort})`,
@@ -140,10 +135,10 @@ export class DynkvNode {
   /** Clean shutdown: stop gossip, stop accepting, answer what is owed, commit, close LMDB. Idempotent. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      const { membership, handoff, server, transport, store, logger } = this.#parts;
+      const { membership, background, server, transport, store, logger } = this.#parts;
       for (const timer of this.#timers) timer.cancel();
       membership.stop();
-      handoff.stop();
+      background.stopBackground();
       await server.close();
       await transport.close();
       await store.close();

@@ -4,6 +4,7 @@ import { createPeerRequestHandler } from '../coordinator/peer-request-handler';
 import { ReplicaClient } from '../coordinator/replica-client';
 import { DEFAULT_SIBLING_LIMITS } from '../coordinator/sibling-limits';
 import { HINT_DELIVERY_BATCH_MAX, HINT_DELIVERY_INTERVAL_MS, HintDelivery } from '../handoff/hint-delivery';
+import { TombstoneReaper } from '../antientropy/tombstone-reaper';
 import { Breaks } from '../lib/breaks';
 import { Clock } from '../lib/clock';
 import { Logger } from '../lib/log';
@@ -43,8 +44,12 @@ export interface NodeCore {
   readonly membership: ClusterMembership;
   readonly coordinator: ClusterCoordinator;
   readonly handoff: HintDelivery;
+  readonly reaper: TombstoneReaper;
   /** Shared by every background loop: their sum yields to clients. */
   readonly budget: BackgroundBudget;
+  /** Start / stop every background loop (hint delivery, reaping, ...); membership is separate. */
+  startBackground(): void;
+  stopBackground(): void;
 }
 
 /**
@@ -56,7 +61,15 @@ export interface NodeCore {
 export function composeNodeCore(o: NodeCoreOptions): NodeCore {
   const { store, transport, clock, random, logger } = o;
   const budget = new BackgroundBudget(o.clientCommandsTotal);
-  const replica = new LocalReplica({ store, clock, logger, partitionCount: o.partitions, tombstoneGraceMs: o.tombstoneGraceMs });
+  const replica = new LocalReplica({
+    store,
+    clock,
+    logger,
+    partitionCount: o.partitions,
+    tombstoneGraceMs: o.tombstoneGraceMs,
+    // Break 'reap-unconfirmed': a dead record is removed past grace without asking the other replicas.
+    reapNeedsConfirmation: o.quorum.n > 1 && !o.breaks?.has('reap-unconfirmed'),
+  });
   const hints = new HintStore(store, logger, () => replica.flushGeneration);
   const flush = new FlushGenerations(replica, hints, logger);
   const membership = new ClusterMembership({
@@ -98,6 +111,28 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     batchMax: HINT_DELIVERY_BATCH_MAX,
     commit: () => replica.commit(),
   });
+  const reaper = new TombstoneReaper({
+    replica,
+    replicas,
+    view: membership,
+    budget,
+    clock,
+    logger,
+    n: o.quorum.n,
+    tombstoneGraceMs: o.tombstoneGraceMs,
+    commit: () => replica.commit(),
+  });
+  const loops = [handoff, reaper];
   transport.serve(createPeerRequestHandler({ replica, hints, coordinator, flush, onGossip: (_from, state) => membership.onGossip(state), logger, breaks: o.breaks }));
-  return { replica, hints, membership, coordinator, handoff, budget };
+  return {
+    replica,
+    hints,
+    membership,
+    coordinator,
+    handoff,
+    reaper,
+    budget,
+    startBackground: () => loops.forEach((loop) => loop.start()),
+    stopBackground: () => loops.forEach((loop) => loop.stop()),
+  };
 }

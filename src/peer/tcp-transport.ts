@@ -33,6 +33,8 @@ export interface TcpTransportOptions {
   readonly host: string;
   /** 0 lets the OS choose (see `port` after listen()). */
   readonly peerPort: number;
+  /** The peer port advertised to peers, when they reach this node through a forwarder (default peerPort). */
+  readonly advertisedPeerPort?: number;
   /** The RESP port, advertised in Hello. */
   readonly clientPort: number;
   /** Largest Envelope sent or received; the node passes maxValueBytes + 1 MiB. */
@@ -90,7 +92,7 @@ export class TcpTransport implements Transport {
       nodeId: options.nodeId,
       clusterName: options.clusterName,
       host: options.host,
-      peerPort: options.peerPort,
+      peerPort: options.advertisedPeerPort ?? options.peerPort,
       clientPort: options.clientPort,
       versions: options.versions ?? SUPPORTED_VERSIONS,
     };

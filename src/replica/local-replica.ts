@@ -3,7 +3,7 @@ import { Logger } from '../lib/log';
 import { partitionOf } from '../ring/partition';
 import { dataKey, expiryDueBefore, expiryKey, parseExpiryKey } from '../storage/keys';
 import { Store } from '../storage/store';
-import { DvvSet, EMPTY_DVVSET } from '../versioning/dvvset';
+import { DvvSet, EMPTY_DVVSET, equalSets } from '../versioning/dvvset';
 import { dropFlushed } from '../versioning/flush';
 import { decodeRecord, encodeRecord } from '../versioning/record-codec';
 import { RecordCache } from './record-cache';
@@ -16,12 +16,22 @@ export interface LocalReplicaOptions {
   readonly partitionCount: number;
   /** How long a tombstone (or an expired value) is kept before it may be removed. */
   readonly tombstoneGraceMs: number;
+  /**
+   * Whether a dead record past grace may be removed only once every replica is known to hold it
+   * (N > 1, see src/antientropy/tombstone-reaper.ts); otherwise the sweep removes it at once.
+   */
+  readonly reapNeedsConfirmation?: boolean;
 }
 
 /** Records visited per sweep step: bounds the work one timer tick can do. */
 export const SWEEP_BATCH_MAX = 256;
 /** When a due record cannot advance yet, how long until it is looked at again. */
 export const SWEEP_RETRY_MS = 1000;
+
+/** Records waiting for the reaper to confirm every replica holds them; more wait for a later sweep. */
+export const REAP_CANDIDATES_MAX = 10_000;
+/** When a reap was not confirmed (a replica down, or holding more), how long until it is tried again. */
+export const REAP_RETRY_MS = 60_000;
 
 /** Where the node's FLUSHALL generation is kept in the `meta` table. */
 const FLUSH_GENERATION_KEY = Buffer.from('flush-generation', 'utf8');
@@ -41,6 +51,10 @@ export class LocalReplica {
   #expiredKeys = 0;
   #reapedRecords = 0;
   #flushGeneration: number;
+  readonly #reapNeedsConfirmation: boolean;
+  /** Store key (data layout) -> what the reaper must confirm. */
+  readonly #reapCandidates = new Map<string, { partition: number; key: Buffer }>();
+  readonly #removalListeners: Array<(key: Buffer, removed: DvvSet) => void> = [];
 
   constructor(options: LocalReplicaOptions) {
     this.#store = options.store;
@@ -48,6 +62,7 @@ export class LocalReplica {
     this.#logger = options.logger;
     this.#partitionCount = options.partitionCount;
     this.#tombstoneGraceMs = options.tombstoneGraceMs;
+    this.#reapNeedsConfirmation = options.reapNeedsConfirmation ?? false;
     this.#flushGeneration = this.#storedFlushGeneration();
     this.#liveKeys = this.#countLiveKeys();
   }
@@ -108,6 +123,15 @@ export class LocalReplica {
     return set;
   }
 
+  /**
+   * Call `listener` with every record this replica removes (reaped, expired, handed off): the
+   * coordinator renews its DVV actor when one held its dots, or its next write to the key would
+   * start that actor's counter from 1 again and reissue dots that clients' contexts still cover.
+   */
+  onRecordRemoved(listener: (key: Buffer, removed: DvvSet) => void): void {
+    this.#removalListeners.push(listener);
+  }
+
   /** Stage `next` as the record of `key`, replacing `previous` (what `read` returned). */
   write(partition: number, key: Buffer, previous: DvvSet, proposed: DvvSet): void {
     // Whatever path a version took here (a stale replica, a hint, anti-entropy), one written
@@ -121,6 +145,7 @@ export class LocalReplica {
       throw err;
     }
     this.#cache.put(key.toString('latin1'), partition, next);
+    if (next.entries.length === 0 && previous.entries.length > 0) for (const listener of this.#removalListeners) listener(key, previous);
   }
 
   #stage(partition: number, key: Buffer, previous: DvvSet, next: DvvSet): void {
@@ -159,6 +184,30 @@ export class LocalReplica {
     return due.length;
   }
 
+  /** Up to `max` records the sweep found dead past grace, for the reaper to confirm (each once). */
+  takeReapCandidates(max: number): Array<{ partition: number; key: Buffer }> {
+    const taken: Array<{ partition: number; key: Buffer }> = [];
+    for (const [candidateKey, candidate] of this.#reapCandidates) {
+      if (taken.length >= max) break;
+      this.#reapCandidates.delete(candidateKey);
+      taken.push(candidate);
+    }
+    return taken;
+  }
+
+  /**
+   * Remove the record of `key` now that every replica is known to hold `confirmed` (or less),
+   * unless it changed since: a write that arrived meanwhile is kept. True if removed.
+   */
+  reapConfirmed(partition: number, key: Buffer, confirmed: DvvSet): boolean {
+    const current = this.read(partition, key);
+    if (current !== confirmed && !equalSets(current, confirmed)) return false;
+    if (countsAsKey(current)) this.#expiredKeys++;
+    this.#reapedRecords++;
+    this.write(partition, key, current, EMPTY_DVVSET);
+    return true;
+  }
+
   /** Remove every record (FLUSHALL on this node). Returns how many records were removed. */
   clear(): number {
     let removed = 0;
@@ -173,6 +222,7 @@ export class LocalReplica {
     }
     this.#liveKeys = 0;
     this.#cache.clear();
+    this.#reapCandidates.clear();
     return removed;
   }
 
@@ -182,6 +232,15 @@ export class LocalReplica {
     // The entry is consumed whatever happens; `write` files the record's next one.
     this.#store.delete('expiry', indexKey);
     const decision = sweepDecision(current, nowMs, this.#tombstoneGraceMs);
+    if (decision.kind === 'reap' && this.#reapNeedsConfirmation) {
+      // Removing it before every replica holds it would let a replica that still has an older
+      // value bring that value back (anti-entropy, read repair): hand it to the reaper, and look
+      // again later in case the reaper cannot confirm it.
+      const candidateKey = dataKey(partition, key).toString('latin1');
+      if (this.#reapCandidates.size < REAP_CANDIDATES_MAX) this.#reapCandidates.set(candidateKey, { partition, key });
+      this.#store.put('expiry', expiryKey(nowMs + REAP_RETRY_MS, partition, key), Buffer.alloc(0));
+      return;
+    }
     if (decision.kind === 'reap') {
       if (countsAsKey(current)) this.#expiredKeys++;
       this.#reapedRecords++;

@@ -59,9 +59,14 @@ export function sweepDecision(set: DvvSet, nowMs: number, tombstoneGraceMs: numb
     ...entry,
     versions: entry.versions.map((version) =>
       !version.tombstone && version.expiresAtMs !== 0 && version.expiresAtMs <= nowMs
-        ? { data: Buffer.alloc(0), tombstone: true, timestampMs: version.expiresAtMs, expiresAtMs: 0 }
+        ? { data: Buffer.alloc(0), tombstone: true, timestampMs: version.expiresAtMs, expiresAtMs: 0, ...generationField(version.flushGeneration) }
         : version,
     ),
   }));
   return { kind: 'expire', next: { entries } };
+}
+
+/** A tombstone written for an expired value stays in the value's FLUSHALL generation. */
+function generationField(flushGeneration: number | undefined): { flushGeneration?: number } {
+  return flushGeneration === undefined || flushGeneration === 0 ? {} : { flushGeneration };
 }

@@ -2,6 +2,7 @@ import type { RequestBody } from '../peer/bodies';
 import { preferenceList } from '../ring/preference-list';
 import { DvvSet, Dot, EMPTY_DVVSET, equalSets, join, siblingCount, siblings, sync } from '../versioning/dvvset';
 import { decodeRecord } from '../versioning/record-codec';
+import { countsAsKey, sweepDecision } from '../replica/record-schedule';
 import { SimNode } from './sim-node';
 import { AckedWrite, CausalKey } from './workload';
 
@@ -20,6 +21,22 @@ export class DotRegistry {
   /** One dot seen holding two different versions: an actor issued a dot twice. */
   readonly reusedDots: string[] = [];
   readonly #reported = new Set<string>();
+  /** key -> the clock of every dead record a replica reaped for it (what a delete legitimately took). */
+  readonly #reaped = new Map<string, Map<string, number>>();
+
+  /** A replica removed `removed`: when it was dead (a reaped delete), its dots were superseded. */
+  observeRemoved(key: Buffer, removed: DvvSet): void {
+    if (countsAsKey(removed)) return; // a live record removed is a handoff, not a delete
+    const name = key.toString();
+    const clock = this.#reaped.get(name) ?? new Map<string, number>();
+    for (const [actor, counter] of join(removed)) clock.set(actor, Math.max(clock.get(actor) ?? 0, counter));
+    this.#reaped.set(name, clock);
+  }
+
+  /** Whether a reaped tombstone of `key` covered `dot`. */
+  reapedCovers(key: string, dot: Dot): boolean {
+    return (this.#reaped.get(key)?.get(dot.actor) ?? 0) >= dot.counter;
+  }
 
   observe(body: RequestBody): void {
     if (body.kind !== 'replicaWrite') return;
@@ -86,7 +103,8 @@ export function checkAcknowledgedWrites(finalReads: ReadonlyMap<string, DvvSet>,
       continue;
     }
     const dot = dots.dotOf(write.value);
-    if (dot && (join(final).get(dot.actor) ?? 0) >= dot.counter) {
+    // Superseded: the final clock covers its dot, or a delete that covered it was reaped.
+    if (dot && ((join(final).get(dot.actor) ?? 0) >= dot.counter || dots.reapedCovers(write.key, dot))) {
       superseded++;
       continue;
     }
@@ -219,7 +237,7 @@ export function checkDeletesStayDeleted(finalReads: ReadonlyMap<string, DvvSet>,
  * A key whose primaries were not all usable in the reader's view was not fully repaired: counted
  * as skipped, not judged.
  */
-export function checkConvergence(keys: readonly string[], nodes: readonly SimNode[], reader: SimNode, n: number): { violations: string[]; skipped: number } {
+export function checkConvergence(keys: readonly string[], nodes: readonly SimNode[], reader: SimNode, n: number, tombstoneGraceMs: number): { violations: string[]; skipped: number } {
   const violations: string[] = [];
   let skipped = 0;
   const { membership } = reader.parts;
@@ -231,7 +249,13 @@ export function checkConvergence(keys: readonly string[], nodes: readonly SimNod
       skipped++;
       continue;
     }
-    const sets = primaries.map((p) => ({ node: p.node, set: nodes.find((x) => x.nodeId === p.node)!.parts.replica.read(partition, bytes) }));
+    // A dead record past grace counts as absent: one replica may have reaped it while another
+    // still waits for its reaper to confirm (SPEC 3.5), and neither can bring anything back.
+    const settled = (node: SimNode) => {
+      const set = node.parts.replica.read(partition, bytes);
+      return sweepDecision(set, node.clock.nowMs(), tombstoneGraceMs).kind === 'reap' ? EMPTY_DVVSET : set;
+    };
+    const sets = primaries.map((p) => ({ node: p.node, set: settled(nodes.find((x) => x.nodeId === p.node)!) }));
     const first = sets[0];
     for (const other of sets.slice(1)) {
       if (!equalSets(first.set, other.set)) {

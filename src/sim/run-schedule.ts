@@ -108,6 +108,7 @@ export class SimCluster {
           random: derive(),
           logger,
           config,
+          onRecordRemoved: (key, removed) => this.dots.observeRemoved(key, removed),
           breaks,
         }),
       );
@@ -221,7 +222,7 @@ export async function runSchedule(options: ScheduleOptions): Promise<ScheduleRes
     }
     await runFor(clock, 1_000);
     const lost = checkAcknowledgedWrites(finalReads, workload.acked, cluster.dots, nodes);
-    const convergence = checkConvergence(keys, nodes, reader, options.cluster.n);
+    const convergence = checkConvergence(keys, nodes, reader, options.cluster.n, options.cluster.tombstoneGraceMs);
     violations.push(
       ...lost.violations,
       ...ackViolations,

@@ -1,0 +1,115 @@
+import type { ClusterView } from '../coordinator/cluster-view';
+import type { ReplicaClient } from '../coordinator/replica-client';
+import { Clock, TimerHandle } from '../lib/clock';
+import { Logger } from '../lib/log';
+import { BackgroundBudget } from '../overload/background-budget';
+import { LocalReplica } from '../replica/local-replica';
+import { sweepDecision } from '../replica/record-schedule';
+import { preferenceList } from '../ring/preference-list';
+import { DvvSet, equalSets, sync } from '../versioning/dvvset';
+
+export interface TombstoneReaperOptions {
+  readonly replica: LocalReplica;
+  readonly replicas: ReplicaClient;
+  readonly view: ClusterView;
+  readonly budget: BackgroundBudget;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly n: number;
+  readonly tombstoneGraceMs: number;
+  /** Commit what a round removed. */
+  readonly commit: () => Promise<void>;
+}
+
+/** How often the reaper takes the candidates the sweep found. */
+export const REAP_INTERVAL_MS = 1000;
+/** Records confirmed per round: background work yields to clients. */
+export const REAP_BATCH_MAX = 64;
+
+/**
+ * SPEC 3.5, deletes stay deleted: a dead record (tombstones and expired values, past the grace
+ * period) is removed from this replica only once every primary of its key answered that it holds
+ * nothing this replica's record does not already cover. Then no replica can hand an older value
+ * back (by read repair or anti-entropy): the older value is gone everywhere, superseded by the
+ * tombstone. A primary that does not answer (down, partitioned) leaves the record in place; the
+ * sweep offers it again later. Each replica reaps its own copy this way; one that already reaped
+ * answers "nothing", which confirms as well.
+ *
+ * What grace still guards: a hint of an older write held on a fallback for longer than the grace
+ * period could bring that write back after the reap. Hints are handed back within seconds of a
+ * node's return, so the grace period (hours by default) must exceed the longest outage.
+ */
+export class TombstoneReaper {
+  readonly #o: TombstoneReaperOptions;
+  #timer: TimerHandle | undefined;
+  #running = false;
+  #reaped = 0;
+  #deferred = 0;
+
+  constructor(options: TombstoneReaperOptions) {
+    this.#o = options;
+  }
+
+  start(): void {
+    this.#timer = this.#o.clock.setInterval(REAP_INTERVAL_MS, () => void this.round());
+  }
+
+  stop(): void {
+    this.#timer?.cancel();
+  }
+
+  /** Records removed after every replica confirmed. */
+  get reaped(): number {
+    return this.#reaped;
+  }
+
+  /** Candidates left for a later sweep: a replica did not answer or held more. */
+  get deferred(): number {
+    return this.#deferred;
+  }
+
+  async round(): Promise<void> {
+    if (this.#running) return;
+    const { replica, budget, clock, logger } = this.#o;
+    if (!budget.tryTake(clock.nowMs(), REAP_BATCH_MAX)) return;
+    this.#running = true;
+    try {
+      const candidates = replica.takeReapCandidates(REAP_BATCH_MAX);
+      const outcomes = await Promise.all(candidates.map(({ partition, key }) => this.#reapOne(partition, key)));
+      if (outcomes.some(Boolean)) await this.#o.commit();
+    } catch (err) {
+      // A full disk or a store closing: the records are still there; the sweep offers them again.
+      logger.warn({ err: (err as Error).message }, 'tombstone reaping round failed');
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #reapOne(partition: number, key: Buffer): Promise<boolean> {
+    const { replica, replicas, view, clock, n, tombstoneGraceMs } = this.#o;
+    const local = replica.read(partition, key);
+    if (sweepDecision(local, clock.nowMs(), tombstoneGraceMs).kind !== 'reap') return false;
+    const others = preferenceList(view.owners(), partition, n, () => true).primaries.filter((entry) => entry.node !== view.selfId);
+    let remotes: DvvSet[];
+    try {
+      remotes = await Promise.all(others.map((entry) => replicas.read(entry, partition, key)));
+    } catch {
+      this.#deferred++;
+      return false;
+    }
+    // Each primary holds exactly this record (so no older value survives there: the tombstone
+    // supersedes it), or nothing at all (it reaped already, or never had the key).
+    if (!remotes.every((remote) => remote.entries.length === 0 || sameHistory(local, remote))) {
+      this.#deferred++;
+      return false;
+    }
+    const removed = replica.reapConfirmed(partition, key, local);
+    if (removed) this.#reaped++;
+    return removed;
+  }
+}
+
+/** Whether two records cover each other: the same versions and the same causal history. */
+function sameHistory(a: DvvSet, b: DvvSet): boolean {
+  return equalSets(sync(a, b), a) && equalSets(sync(b, a), b);
+}
