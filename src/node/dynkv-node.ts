@@ -4,6 +4,7 @@ import { NodeConfig } from '../config/options';
 import { Clock, TimerHandle } from '../lib/clock';
 import { Logger } from '../lib/log';
 import { Random } from '../lib/random';
+import type { AntiEntropyScheduler } from '../antientropy/scheduler';
 import type { HintDelivery } from '../handoff/hint-delivery';
 import { ClusterMembership } from '../membership/cluster-membership';
 import type { HintStore } from '../replica/hint-store';
@@ -45,6 +46,7 @@ interface NodeParts {
   readonly transport: TcpTransport;
   readonly membership: ClusterMembership;
   readonly handoff: HintDelivery;
+  readonly antiEntropy: AntiEntropyScheduler;
   readonly replica: LocalReplica;
   readonly logger: Logger;
 }
@@ -81,7 +83,7 @@ export class DynkvNode {
         logger,
       });
       const stats = new ServerStats(ALL_COMMANDS.map((spec) => spec.name));
-      const { replica, hints, membership, coordinator, handoff } = composeNodeCore({
+      const { replica, hints, membership, coordinator, handoff, antiEntropy } = composeNodeCore({
         self: { nodeId, host: config.host, peerPort: config.peerPort, clientPort: config.port },
         seeds: config.seeds,
         store,
@@ -117,14 +119,15 @@ export class DynkvNode {
         clients: server,
         stats,
         commands: createCommandTable(ALL_COMMANDS),
-        cluster: clusterInfo(membership, hints, replica, config.n),
+        cluster: clusterInfo(membership, hints, replica, antiEntropy, config.n),
       };
       await transport.listen();
-      const node = new DynkvNode(nodeId, { store, server, transport, membership, handoff, replica, logger });
+      const node = new DynkvNode(nodeId, { store, server, transport, membership, handoff, antiEntropy, replica, logger });
       node.#startSweeper(clock);
       await server.listen(services);
       membership.start();
       handoff.start();
+      antiEntropy.start();
       logger.info(
         { port: config.port, peerPort: config.peerPort, host: config.host, dataDir: config.dataDir, keys: replica.liveKeys, newNode: created, n: config.n, r: config.r, w: config.w, seeds: config.seeds },
         `dynkv node ${nodeId} listening on ${config.host}:${config.port} (peer port ${config.peerPort})`,
@@ -140,10 +143,11 @@ export class DynkvNode {
   /** Clean shutdown: stop gossip, stop accepting, answer what is owed, commit, close LMDB. Idempotent. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      const { membership, handoff, server, transport, store, logger } = this.#parts;
+      const { membership, handoff, antiEntropy, server, transport, store, logger } = this.#parts;
       for (const timer of this.#timers) timer.cancel();
       membership.stop();
       handoff.stop();
+      antiEntropy.stop();
       await server.close();
       await transport.close();
       await store.close();
@@ -167,7 +171,7 @@ export class DynkvNode {
   }
 }
 
-function clusterInfo(membership: ClusterMembership, hints: HintStore, replica: LocalReplica, n: number): ClusterInfo {
+function clusterInfo(membership: ClusterMembership, hints: HintStore, replica: LocalReplica, antiEntropy: AntiEntropyScheduler, n: number): ClusterInfo {
   return {
     members: () => {
       const owners = membership.owners();
@@ -186,6 +190,7 @@ function clusterInfo(membership: ClusterMembership, hints: HintStore, replica: L
       return { partition, entries: list.targets };
     },
     hintsPending: () => hints.pending(),
+    antiEntropy: () => antiEntropy.status(),
     join: (address) => membership.join(address),
     leave: () => membership.leave(),
   };

@@ -1,3 +1,6 @@
+import { AE_REPAIR_KEYS_MAX, AntiEntropyExchange } from '../antientropy/exchange';
+import { createExchangeResponder } from '../antientropy/exchange-responder';
+import { AE_EXCHANGE_INTERVAL_MS, AntiEntropyScheduler } from '../antientropy/scheduler';
 import { ClusterCoordinator } from '../coordinator/cluster-coordinator';
 import { createPeerRequestHandler } from '../coordinator/peer-request-handler';
 import { ReplicaClient } from '../coordinator/replica-client';
@@ -42,6 +45,8 @@ export interface NodeCore {
   readonly membership: ClusterMembership;
   readonly coordinator: ClusterCoordinator;
   readonly handoff: HintDelivery;
+  /** Merkle anti-entropy with the other primaries of this node's partitions. */
+  readonly antiEntropy: AntiEntropyScheduler;
   /** Shared by every background loop: their sum yields to clients. */
   readonly budget: BackgroundBudget;
 }
@@ -50,12 +55,12 @@ export interface NodeCore {
  * Wire the cluster components over a store and a transport, and answer peers through the
  * transport. The real node (LMDB, TCP) and the simulator's node (memory, simulated network) both
  * build themselves here, so the simulator exercises exactly the wiring production runs. Starts
- * no timers: the caller starts membership and handoff when it is ready to serve.
+ * no timers: the caller starts membership, handoff and anti-entropy when it is ready to serve.
  */
 export function composeNodeCore(o: NodeCoreOptions): NodeCore {
   const { store, transport, clock, random, logger } = o;
   const budget = new BackgroundBudget(o.clientCommandsTotal);
-  const replica = new LocalReplica({ store, clock, logger, partitionCount: o.partitions, tombstoneGraceMs: o.tombstoneGraceMs });
+  const replica = new LocalReplica({ store, clock, logger, partitionCount: o.partitions, tombstoneGraceMs: o.tombstoneGraceMs, breaks: o.breaks });
   const hints = new HintStore(store, logger);
   const membership = new ClusterMembership({
     self: o.self,
@@ -94,6 +99,27 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     batchMax: HINT_DELIVERY_BATCH_MAX,
     commit: () => replica.commit(),
   });
-  transport.serve(createPeerRequestHandler({ replica, hints, coordinator, onGossip: (_from, state) => membership.onGossip(state), logger, breaks: o.breaks }));
-  return { replica, hints, membership, coordinator, handoff, budget };
+  const exchange = new AntiEntropyExchange({
+    replica,
+    transport,
+    view: membership,
+    clock,
+    logger,
+    budget,
+    requestTimeoutMs: o.requestTimeoutMs,
+    repairKeysMax: AE_REPAIR_KEYS_MAX,
+  });
+  const antiEntropy = new AntiEntropyScheduler({ exchange, view: membership, n: o.quorum.n, clock, logger, intervalMs: AE_EXCHANGE_INTERVAL_MS });
+  transport.serve(
+    createPeerRequestHandler({
+      replica,
+      hints,
+      coordinator,
+      onGossip: (_from, state) => membership.onGossip(state),
+      onAntiEntropy: createExchangeResponder({ replica, clock }),
+      logger,
+      breaks: o.breaks,
+    }),
+  );
+  return { replica, hints, membership, coordinator, handoff, antiEntropy, budget };
 }

@@ -1,3 +1,5 @@
+import { MerkleTrees } from '../antientropy/merkle-trees';
+import { Breaks } from '../lib/breaks';
 import { Clock } from '../lib/clock';
 import { Logger } from '../lib/log';
 import { partitionOf } from '../ring/partition';
@@ -15,6 +17,8 @@ export interface LocalReplicaOptions {
   readonly partitionCount: number;
   /** How long a tombstone (or an expired value) is kept before it may be removed. */
   readonly tombstoneGraceMs: number;
+  /** Deliberate bugs, for the simulator only. */
+  readonly breaks?: Breaks;
 }
 
 /** Records visited per sweep step: bounds the work one timer tick can do. */
@@ -24,7 +28,8 @@ export const SWEEP_RETRY_MS = 1000;
 
 /**
  * This node's replicas of its keys. Every write goes through `write`, which keeps the due-time
- * index and the live-key count in step with the data, in the same store group as the data.
+ * index, the live-key count and the partition's Merkle tree (anti-entropy) in step with the data,
+ * in the same store group as the data.
  */
 export class LocalReplica {
   readonly #store: Store;
@@ -32,6 +37,7 @@ export class LocalReplica {
   readonly #logger: Logger;
   readonly #partitionCount: number;
   readonly #tombstoneGraceMs: number;
+  readonly #trees: MerkleTrees;
   #liveKeys = 0;
   readonly #cache = new RecordCache();
   #expiredKeys = 0;
@@ -43,7 +49,18 @@ export class LocalReplica {
     this.#logger = options.logger;
     this.#partitionCount = options.partitionCount;
     this.#tombstoneGraceMs = options.tombstoneGraceMs;
+    this.#trees = new MerkleTrees(options.store, options.logger, options.breaks);
+    this.#trees.ensureBuilt();
     this.#liveKeys = this.#countLiveKeys();
+  }
+
+  /** The anti-entropy trees of this node's partitions, kept in step with every write here. */
+  get trees(): MerkleTrees {
+    return this.#trees;
+  }
+
+  get tombstoneGraceMs(): number {
+    return this.#tombstoneGraceMs;
   }
 
   get partitionCount(): number {
@@ -96,8 +113,12 @@ export class LocalReplica {
 
   #stage(partition: number, key: Buffer, previous: DvvSet, next: DvvSet): void {
     const storeKey = dataKey(partition, key);
-    if (next.entries.length === 0) this.#store.delete('data', storeKey);
-    else this.#store.put('data', storeKey, encodeRecord(next));
+    // The stored bytes, not `previous` re-encoded: the tree then matches the store exactly.
+    const storedBytes = this.#store.get('data', storeKey);
+    const nextBytes = next.entries.length === 0 ? undefined : encodeRecord(next);
+    if (nextBytes === undefined) this.#store.delete('data', storeKey);
+    else this.#store.put('data', storeKey, nextBytes);
+    this.#trees.update(partition, key, storedBytes, nextBytes);
     const previousDueMs = nextDueMs(previous, this.#tombstoneGraceMs);
     const nextDue = nextDueMs(next, this.#tombstoneGraceMs);
     if (previousDueMs !== nextDue) {
@@ -133,6 +154,7 @@ export class LocalReplica {
   /** Remove every record (FLUSHALL on this node). Returns how many records were removed. */
   clear(): number {
     let removed = 0;
+    this.#trees.clear();
     for (const table of ['data', 'expiry'] as const) {
       const keys: Buffer[] = [];
       this.#store.scan(table, {}, (key) => {
