@@ -48,7 +48,7 @@ export class SimNode {
   readonly nodeId: string;
   readonly host: string;
   readonly peerPort: number;
-  readonly store: MemoryStore;
+  #store: MemoryStore;
   readonly #network: SimNetwork;
   /** This node's clock: shared time, its own wall-clock offset (the clock-jump fault). */
   readonly clock: NodeClock;
@@ -89,8 +89,13 @@ export class SimNode {
     this.#logger = options.logger.child({ node: options.nodeId });
     this.#config = options.config;
     this.#seeds = options.seeds;
-    this.store = new MemoryStore({ clock: this.clock, logger: this.#logger });
+    this.#store = new MemoryStore({ clock: this.clock, logger: this.#logger });
     this.#network.addNode(this.nodeId, { host: this.host, port: this.peerPort });
+  }
+
+  /** The node's disk (replaced by `replaceDisk`). */
+  get store(): MemoryStore {
+    return this.#store;
   }
 
   get state(): SimNodeState {
@@ -157,6 +162,15 @@ export class SimNode {
   /** Resolves when this incarnation crashes: its clients' connections drop, nothing more is answered. */
   whenCrashed(): Promise<void> {
     return this.#crashed;
+  }
+
+  /**
+   * The disk of a crashed node is swapped for an empty one (a replacement machine, or a wiped
+   * data dir): the next restart is the same node id with nothing stored, which anti-entropy refills.
+   */
+  replaceDisk(): void {
+    if (this.#state !== 'crashed') throw new Error(`${this.nodeId} must be crashed to replace its disk`);
+    this.#store = new MemoryStore({ clock: this.clock, logger: this.#logger });
   }
 
   /** A new process over the same store: what was committed survives. */
