@@ -18,6 +18,11 @@ export interface SimClusterConfig {
   readonly sweepIntervalMs: number;
   /** Tombstone grace: the real node keeps tombstones a day when N > 1. */
   readonly tombstoneGraceMs: number;
+  /**
+   * Whether Merkle anti-entropy runs (it does in production). Off only to watch what another
+   * mechanism alone does: anti-entropy spreads and heals, and so can hide, what read repair did.
+   */
+  readonly antiEntropy: boolean;
 }
 
 export const DEFAULT_SIM_CLUSTER: SimClusterConfig = {
@@ -29,6 +34,7 @@ export const DEFAULT_SIM_CLUSTER: SimClusterConfig = {
   gossipIntervalMs: 1000,
   sweepIntervalMs: 100,
   tombstoneGraceMs: 24 * 3600 * 1000,
+  antiEntropy: true,
 };
 
 const MAX_VALUE_BYTES = 1024 * 1024;
@@ -141,7 +147,7 @@ export class SimNode {
     this.#startSweeper(replica);
     membership.start();
     handoff.start();
-    antiEntropy.start();
+    if (config.antiEntropy) antiEntropy.start();
   }
 
   /** kill -9: staged writes are lost, timers stop, nothing in flight is answered. */
@@ -198,7 +204,7 @@ export class SimNode {
     this.#startSweeper(parts.replica);
     parts.membership.start();
     parts.handoff.start();
-    parts.antiEntropy.start();
+    if (this.#config.antiEntropy) parts.antiEntropy.start();
   }
 
   #startSweeper(replica: LocalReplica): void {
