@@ -30,11 +30,19 @@ export async function runStatus(host: string, port: number, clock: Clock, out: (
     const hints = (status[1] ?? []) as Array<[string, number]>;
     out(`hints held on ${nodeId}: ${hints.length === 0 ? 'none' : hints.map(([target, count]) => `${count} for ${target}`).join(', ')}`);
     out(`transfers: ${(status[3] as unknown[]).length === 0 ? 'none' : JSON.stringify(status[3])}`);
-    out(`anti-entropy: ${String(status[5])}`);
+    out(`anti-entropy: ${describeAntiEntropy(status[5])}`);
     return unhealthy === 0 ? 0 : 1;
   } finally {
     client.close();
   }
+}
+
+/** RING STATUS's anti_entropy name/value pairs as one line: `exchanges 12, keys_repaired 3, ...`. */
+function describeAntiEntropy(pairs: unknown): string {
+  if (!Array.isArray(pairs)) return String(pairs);
+  const parts: string[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) parts.push(`${String(pairs[i])} ${String(pairs[i + 1])}`);
+  return parts.join(', ');
 }
 
 async function keysOn(host: string, port: number, clock: Clock): Promise<string> {

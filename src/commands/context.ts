@@ -56,12 +56,24 @@ export interface KeyspaceView {
   readonly storage: () => { mapBytes: number; usedBytes: number };
 }
 
+/** Anti-entropy progress on this node (src/antientropy/scheduler.ts AntiEntropyStatus). */
+export interface AntiEntropyProgress {
+  readonly exchanges: number;
+  readonly exchangesFailed: number;
+  readonly keysPulled: number;
+  readonly keysPushed: number;
+  readonly cycles: number;
+  readonly lastCycleMs: number;
+  readonly partitionsBehind: number;
+}
+
 /** The cluster as RING commands show it. */
 export interface ClusterInfo {
   members(): ReadonlyArray<{ nodeId: string; host: string; peerPort: number; clientPort: number; status: string; partitions: number }>;
   preflist(key: Buffer): { partition: number; entries: ReadonlyArray<{ node: string; role: 'primary' | 'fallback'; standsInFor?: string }> };
   /** Hints held here, per target node. */
   hintsPending(): ReadonlyMap<string, number>;
+  antiEntropy(): AntiEntropyProgress;
   join(address: string): Promise<void>;
   leave(): void;
 }

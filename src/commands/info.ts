@@ -92,10 +92,21 @@ const replication: Section = (node) => [
 ];
 
 // Not Redis Cluster: a client talks to any node and that node coordinates, so no MOVED redirects.
-const cluster: Section = (node) => [
-  ['cluster_enabled', 0],
-  ['dynkv_partitions', node.config.partitions],
-];
+const cluster: Section = (node) => {
+  const ae = node.cluster.antiEntropy();
+  return [
+    ['cluster_enabled', 0],
+    ['dynkv_partitions', node.config.partitions],
+    // Merkle anti-entropy (src/antientropy): exchanges this node started, keys it repaired.
+    ['ae_exchanges', ae.exchanges],
+    ['ae_exchanges_failed', ae.exchangesFailed],
+    ['ae_keys_pulled', ae.keysPulled],
+    ['ae_keys_pushed', ae.keysPushed],
+    ['ae_cycles', ae.cycles],
+    ['ae_last_cycle_ms', ae.lastCycleMs],
+    ['ae_partitions_behind', ae.partitionsBehind],
+  ];
+};
 
 const keyspace: Section = (node) => {
   const keys = node.keyspace.liveKeys;

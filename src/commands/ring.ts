@@ -28,8 +28,28 @@ const SUBCOMMANDS: Record<string, { arity: number; run: (ctx: CommandContext, ar
     arity: 2,
     run: (ctx) => {
       const hints = [...ctx.node.cluster.hintsPending()].map(([target, count]) => array([bulk(target), integer(count)]));
-      // Anti-entropy and partition transfers report here once they exist (step 4).
-      return array([bulk('hints_pending'), array(hints), bulk('transfers'), array([]), bulk('anti_entropy'), bulk('not running')]);
+      const ae = ctx.node.cluster.antiEntropy();
+      // Flat name/value pairs, like the top level: [exchanges, n, keys_repaired, n, ...].
+      const antiEntropy = array([
+        bulk('exchanges'),
+        integer(ae.exchanges),
+        bulk('exchanges_failed'),
+        integer(ae.exchangesFailed),
+        bulk('keys_repaired'),
+        integer(ae.keysPulled + ae.keysPushed),
+        bulk('keys_pulled'),
+        integer(ae.keysPulled),
+        bulk('keys_pushed'),
+        integer(ae.keysPushed),
+        bulk('cycles'),
+        integer(ae.cycles),
+        bulk('last_cycle_ms'),
+        integer(ae.lastCycleMs),
+        bulk('partitions_behind'),
+        integer(ae.partitionsBehind),
+      ]);
+      // Partition transfers report here once they exist (step 4).
+      return array([bulk('hints_pending'), array(hints), bulk('transfers'), array([]), bulk('anti_entropy'), antiEntropy]);
     },
   },
   join: {

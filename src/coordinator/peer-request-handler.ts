@@ -1,7 +1,7 @@
 import { Breaks, NO_BREAKS } from '../lib/breaks';
 import { ReplyError } from '../lib/errors';
 import { Logger } from '../lib/log';
-import type { ErrorReply, RequestBody, ResponseBody } from '../peer/bodies';
+import type { AeRequestBody, AeResponseBody, ErrorReply, RequestBody, ResponseBody } from '../peer/bodies';
 import type { RequestHandler } from '../peer/transport';
 import { HintLimitError, HintStore } from '../replica/hint-store';
 import { LocalReplica } from '../replica/local-replica';
@@ -20,6 +20,8 @@ export interface PeerRequestHandlerDeps {
   readonly flush: FlushGenerations;
   /** Merge a peer's gossiped state and answer with ours. */
   readonly onGossip: (from: string, state: Buffer) => Buffer;
+  /** Answer a peer's anti-entropy request (src/antientropy/exchange-responder.ts). */
+  readonly onAntiEntropy: (from: string, body: AeRequestBody) => AeResponseBody | ErrorReply;
   readonly logger: Logger;
   /** Deliberate bugs for the simulator only (src/lib/breaks.ts); production leaves this unset. */
   readonly breaks?: Breaks;
@@ -90,6 +92,10 @@ async function handle(deps: PeerRequestHandlerDeps, from: string, body: RequestB
       const { result, context } = await deps.coordinator.mutate(Buffer.from(body.key), mutation, { w: body.w, forwarded: true });
       return { kind: 'forwardMutationReply', result: encodeResult(result), context: Buffer.from(encodeContext(context)) };
     }
+    case 'aeTreeRequest':
+    case 'aeKeysRequest':
+    case 'aeFetchRequest':
+      return deps.onAntiEntropy(from, body);
   }
 }
 

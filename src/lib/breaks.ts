@@ -3,9 +3,9 @@
  * guarantee at one site, so the simulator's checkers can be shown to catch it. A checker that has
  * never failed proves nothing. Production never passes a Breaks; every hook defaults to NO_BREAKS.
  */
-export type BreakName = 'skip-hint-storage' | 'read-repair-drops-siblings' | 'clock-merge-loses-entry' | 'ack-before-w' | 'reap-unconfirmed';
+export type BreakName = 'skip-hint-storage' | 'read-repair-drops-siblings' | 'clock-merge-loses-entry' | 'ack-before-w' | 'reap-unconfirmed' | 'merkle-update-skipped';
 
-export const BREAK_NAMES: readonly BreakName[] = ['skip-hint-storage', 'read-repair-drops-siblings', 'clock-merge-loses-entry', 'ack-before-w', 'reap-unconfirmed'];
+export const BREAK_NAMES: readonly BreakName[] = ['skip-hint-storage', 'read-repair-drops-siblings', 'clock-merge-loses-entry', 'ack-before-w', 'reap-unconfirmed', 'merkle-update-skipped'];
 
 export interface Breaks {
   has(name: BreakName): boolean;

@@ -7,7 +7,7 @@ import { claimPartitions } from '../ring/claim';
 import { Store } from '../storage/store';
 import { chooseGossipTargets } from './gossip-round';
 import { decodeTable, encodeTable } from './member-table-codec';
-import { MemberEntry, MemberTable, entriesOf, freshHeartbeats, mergeTables, owningMembers, tableOf, withEntry } from './member-table';
+import { MemberEntry, MemberTable, compareEntries, entriesOf, freshHeartbeats, mergeTables, owningMembers, tableOf, withEntry } from './member-table';
 import { Liveness, PhiAccrualDetector } from './phi-accrual';
 
 export interface ClusterMembershipOptions {
@@ -141,8 +141,11 @@ export class ClusterMembership implements ClusterView {
     let after = mergeTables(before, remote);
     const mine = after.get(this.selfId)!;
     const expected = before.get(this.selfId)!;
-    if (mine.status !== expected.status || mine.host !== expected.host || mine.peerPort !== expected.peerPort) {
-      // Someone holds a newer but wrong word about this node (an old incarnation's removal, say): refute it.
+    // Someone holds a newer word about this node than the node itself: wrong (an old incarnation's
+    // removal, say), or from a life this process does not remember (a replacement started on an
+    // empty disk, back at incarnation 1 with heartbeat 0). Refute it with a higher incarnation, so
+    // every peer sees a restart (and dials this node at once) and takes this node's word again.
+    if (compareEntries(mine, expected) > 0) {
       after = withEntry(after, { ...expected, incarnation: mine.incarnation + 1, heartbeat: mine.heartbeat });
     }
     const nowMs = this.#o.clock.monotonicMs();

@@ -4,6 +4,7 @@ import { NodeConfig } from '../config/options';
 import { Clock, TimerHandle } from '../lib/clock';
 import { Logger } from '../lib/log';
 import { Random } from '../lib/random';
+import type { AntiEntropyScheduler } from '../antientropy/scheduler';
 import { ClusterMembership } from '../membership/cluster-membership';
 import type { HintStore } from '../replica/hint-store';
 import { TcpTransport } from '../peer/tcp-transport';
@@ -91,7 +92,7 @@ export class DynkvNode {
         valueBytesMax: config.maxValueBytes,
         clientCommandsTotal: () => stats.commandsProcessed,
       });
-      const { replica, hints, membership, coordinator } = core;
+      const { replica, hints, membership, coordinator, antiEntropy } = core;
       const server = new RespServer({ host: config.host, port: config.port, maxClients: config.maxClients, limits: connectionLimitsFor(config.maxValueBytes), clock, logger, stats });
       const services: NodeServices = {
         nodeId,
@@ -112,7 +113,7 @@ export class DynkvNode {
         clients: server,
         stats,
         commands: createCommandTable(ALL_COMMANDS),
-        cluster: clusterInfo(membership, hints, replica, config.n),
+        cluster: clusterInfo(membership, hints, replica, antiEntropy, config.n),
       };
       await transport.listen();
       const node = new DynkvNode(nodeId, { store, server, transport, membership, background: core, replica, logger });
@@ -162,7 +163,7 @@ export class DynkvNode {
   }
 }
 
-function clusterInfo(membership: ClusterMembership, hints: HintStore, replica: LocalReplica, n: number): ClusterInfo {
+function clusterInfo(membership: ClusterMembership, hints: HintStore, replica: LocalReplica, antiEntropy: AntiEntropyScheduler, n: number): ClusterInfo {
   return {
     members: () => {
       const owners = membership.owners();
@@ -181,6 +182,7 @@ function clusterInfo(membership: ClusterMembership, hints: HintStore, replica: L
       return { partition, entries: list.targets };
     },
     hintsPending: () => hints.pending(),
+    antiEntropy: () => antiEntropy.status(),
     join: (address) => membership.join(address),
     leave: () => membership.leave(),
   };

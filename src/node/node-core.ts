@@ -1,3 +1,6 @@
+import { AE_REPAIR_KEYS_MAX, AntiEntropyExchange } from '../antientropy/exchange';
+import { createExchangeResponder } from '../antientropy/exchange-responder';
+import { AE_EXCHANGE_INTERVAL_MS, AntiEntropyScheduler } from '../antientropy/scheduler';
 import { ClusterCoordinator } from '../coordinator/cluster-coordinator';
 import { FlushGenerations } from '../coordinator/flush-generations';
 import { createPeerRequestHandler } from '../coordinator/peer-request-handler';
@@ -35,6 +38,8 @@ export interface NodeCoreOptions {
   readonly clientCommandsTotal: () => number;
   /** Deliberate bugs, for the simulator only. */
   readonly breaks?: Breaks;
+  /** False only in simulator schedules that run without anti-entropy. */
+  readonly antiEntropy?: boolean;
 }
 
 /** The components that make a node a cluster member, whatever its store and network. */
@@ -45,6 +50,8 @@ export interface NodeCore {
   readonly coordinator: ClusterCoordinator;
   readonly handoff: HintDelivery;
   readonly reaper: TombstoneReaper;
+  /** Merkle anti-entropy with the other primaries of this node's partitions. */
+  readonly antiEntropy: AntiEntropyScheduler;
   /** Shared by every background loop: their sum yields to clients. */
   readonly budget: BackgroundBudget;
   /** Start / stop every background loop (hint delivery, reaping, ...); membership is separate. */
@@ -56,7 +63,7 @@ export interface NodeCore {
  * Wire the cluster components over a store and a transport, and answer peers through the
  * transport. The real node (LMDB, TCP) and the simulator's node (memory, simulated network) both
  * build themselves here, so the simulator exercises exactly the wiring production runs. Starts
- * no timers: the caller starts membership and handoff when it is ready to serve.
+ * no timers: the caller starts membership, handoff and anti-entropy when it is ready to serve.
  */
 export function composeNodeCore(o: NodeCoreOptions): NodeCore {
   const { store, transport, clock, random, logger } = o;
@@ -69,6 +76,7 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     tombstoneGraceMs: o.tombstoneGraceMs,
     // Break 'reap-unconfirmed': a dead record is removed past grace without asking the other replicas.
     reapNeedsConfirmation: o.quorum.n > 1 && !o.breaks?.has('reap-unconfirmed'),
+    breaks: o.breaks,
   });
   const hints = new HintStore(store, logger, () => replica.flushGeneration);
   const flush = new FlushGenerations(replica, hints, logger);
@@ -111,6 +119,17 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     batchMax: HINT_DELIVERY_BATCH_MAX,
     commit: () => replica.commit(),
   });
+  const exchange = new AntiEntropyExchange({
+    replica,
+    transport,
+    view: membership,
+    clock,
+    logger,
+    budget,
+    requestTimeoutMs: o.requestTimeoutMs,
+    repairKeysMax: AE_REPAIR_KEYS_MAX,
+  });
+  const antiEntropy = new AntiEntropyScheduler({ exchange, view: membership, n: o.quorum.n, clock, logger, intervalMs: AE_EXCHANGE_INTERVAL_MS });
   const reaper = new TombstoneReaper({
     replica,
     replicas,
@@ -122,8 +141,20 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     tombstoneGraceMs: o.tombstoneGraceMs,
     commit: () => replica.commit(),
   });
-  const loops = [handoff, reaper];
-  transport.serve(createPeerRequestHandler({ replica, hints, coordinator, flush, onGossip: (_from, state) => membership.onGossip(state), logger, breaks: o.breaks }));
+  // Anti-entropy runs unless the simulator switched it off for a schedule.
+  const loops = o.antiEntropy === false ? [handoff, reaper] : [handoff, reaper, antiEntropy];
+  transport.serve(
+    createPeerRequestHandler({
+      replica,
+      hints,
+      coordinator,
+      flush,
+      onGossip: (_from, state) => membership.onGossip(state),
+      onAntiEntropy: createExchangeResponder({ replica, clock }),
+      logger,
+      breaks: o.breaks,
+    }),
+  );
   return {
     replica,
     hints,
@@ -131,6 +162,7 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     coordinator,
     handoff,
     reaper,
+    antiEntropy,
     budget,
     startBackground: () => loops.forEach((loop) => loop.start()),
     stopBackground: () => loops.forEach((loop) => loop.stop()),

@@ -111,6 +111,61 @@ export interface ForwardMutationReply {
   readonly context: Buffer;
 }
 
+// ---- Anti-entropy (bodies 60-69): a Merkle exchange between the primaries of a partition. ----
+
+/** The hashes of nodes `indices` at `level` (0 root, 1 buckets, 2 segments) of a partition's tree. */
+export interface AeTreeRequest {
+  readonly kind: 'aeTreeRequest';
+  readonly partition: number;
+  readonly level: number;
+  readonly indices: readonly number[];
+  /** The tree layout the asker assumes; a peer with another answers BAD_REQUEST. */
+  readonly segmentCount: number;
+}
+
+export interface AeTreeReply {
+  readonly kind: 'aeTreeReply';
+  /** One 16-byte hash per requested index, concatenated in request order. */
+  readonly hashes: Buffer;
+}
+
+/** The keys and record digests of some segments of a partition. */
+export interface AeKeysRequest {
+  readonly kind: 'aeKeysRequest';
+  readonly partition: number;
+  readonly segments: readonly number[];
+  readonly keysMax: number;
+  readonly segmentCount: number;
+}
+
+export interface AeKeyDigestEntry {
+  readonly key: Buffer;
+  readonly digest: Buffer;
+  readonly reapable: boolean;
+}
+
+export interface AeKeysReply {
+  readonly kind: 'aeKeysReply';
+  /** The segments listed completely: a prefix of those asked for. */
+  readonly segments: readonly number[];
+  readonly entries: readonly AeKeyDigestEntry[];
+}
+
+export interface AeFetchRequest {
+  readonly kind: 'aeFetchRequest';
+  readonly partition: number;
+  readonly keys: readonly Buffer[];
+}
+
+export interface AeFetchReply {
+  readonly kind: 'aeFetchReply';
+  /** `dynkv.record.Record` bytes per requested key, in order; empty when not held. */
+  readonly records: readonly Buffer[];
+}
+
+export type AeRequestBody = AeTreeRequest | AeKeysRequest | AeFetchRequest;
+export type AeResponseBody = AeTreeReply | AeKeysReply | AeFetchReply;
+
 /** FLUSHALL: drop every version written before `generation`, and adopt it. */
 export interface FlushAll {
   readonly kind: 'flushAll';
@@ -124,10 +179,10 @@ export interface FlushAllReply {
 }
 
 /** What a node asks a peer to do; each gets exactly one ResponseBody. */
-export type RequestBody = Ping | GossipPush | ReplicaRead | ReplicaWrite | ForwardMutation | FlushAll;
+export type RequestBody = Ping | GossipPush | ReplicaRead | ReplicaWrite | ForwardMutation | AeRequestBody | FlushAll;
 
 /** What a peer answers; ErrorReply is the answer to any request that failed on the peer. */
-export type ResponseBody = Pong | GossipReply | ReplicaReadReply | ReplicaWriteReply | ForwardMutationReply | FlushAllReply | ErrorReply;
+export type ResponseBody = Pong | GossipReply | ReplicaReadReply | ReplicaWriteReply | ForwardMutationReply | ErrorReply | AeResponseBody | FlushAllReply;
 
 /** The handshake at the start of a connection (ErrorReply is its refusal). */
 export type HandshakeBody = Hello | HelloAck;
@@ -144,10 +199,23 @@ const RESPONSE_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>([
   'replicaReadReply',
   'replicaWriteReply',
   'forwardMutationReply',
+  'aeTreeReply',
+  'aeKeysReply',
+  'aeFetchReply',
   'flushAllReply',
 ]);
 
-const REQUEST_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>(['ping', 'gossipPush', 'replicaRead', 'replicaWrite', 'forwardMutation', 'flushAll']);
+const REQUEST_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>([
+  'ping',
+  'gossipPush',
+  'replicaRead',
+  'replicaWrite',
+  'forwardMutation',
+  'aeTreeRequest',
+  'aeKeysRequest',
+  'aeFetchRequest',
+  'flushAll',
+]);
 
 /** True for bodies that answer something (the Envelope's is_response). */
 export function isResponseKind(kind: BodyKind): boolean {

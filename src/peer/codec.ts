@@ -51,6 +51,12 @@ const BODY_KINDS: readonly BodyKind[] = [
   'replicaWriteReply',
   'forwardMutation',
   'forwardMutationReply',
+  'aeTreeRequest',
+  'aeTreeReply',
+  'aeKeysRequest',
+  'aeKeysReply',
+  'aeFetchRequest',
+  'aeFetchReply',
   'flushAll',
   'flushAllReply',
 ];
@@ -102,6 +108,18 @@ function encodeBody(body: Body): dynkv.peer.IEnvelope {
       return { forwardMutation: { key: body.key, mutation: body.mutation, w: body.w ?? 0, hasW: body.w !== undefined } };
     case 'forwardMutationReply':
       return { forwardMutationReply: { result: body.result, context: body.context } };
+    case 'aeTreeRequest':
+      return { aeTreeRequest: { partition: body.partition, level: body.level, indices: [...body.indices], segmentCount: body.segmentCount } };
+    case 'aeTreeReply':
+      return { aeTreeReply: { hashes: body.hashes } };
+    case 'aeKeysRequest':
+      return { aeKeysRequest: { partition: body.partition, segments: [...body.segments], keysMax: body.keysMax, segmentCount: body.segmentCount } };
+    case 'aeKeysReply':
+      return { aeKeysReply: { segments: [...body.segments], entries: body.entries.map(({ key, digest, reapable }) => ({ key, digest, reapable })) } };
+    case 'aeFetchRequest':
+      return { aeFetchRequest: { partition: body.partition, keys: [...body.keys] } };
+    case 'aeFetchReply':
+      return { aeFetchReply: { records: [...body.records] } };
   }
 }
 
@@ -196,8 +214,31 @@ function decodeBody(message: dynkv.peer.Envelope, kind: BodyKind): Body {
       const reply = message.forwardMutationReply as dynkv.peer.ForwardMutationReply;
       return { kind, result: asBuffer(reply.result), context: asBuffer(reply.context) };
     }
+    case 'aeTreeRequest': {
+      const request = message.aeTreeRequest as dynkv.peer.AeTreeRequest;
+      return { kind, partition: request.partition, level: request.level, indices: request.indices ?? [], segmentCount: request.segmentCount };
+    }
+    case 'aeTreeReply':
+      return { kind, hashes: asBuffer((message.aeTreeReply as dynkv.peer.AeTreeReply).hashes) };
+    case 'aeKeysRequest': {
+      const request = message.aeKeysRequest as dynkv.peer.AeKeysRequest;
+      return { kind, partition: request.partition, segments: request.segments ?? [], keysMax: request.keysMax, segmentCount: request.segmentCount };
+    }
+    case 'aeKeysReply': {
+      const reply = message.aeKeysReply as dynkv.peer.AeKeysReply;
+      const entries = (reply.entries ?? []).map((entry) => ({ key: asBuffer(entry.key ?? EMPTY), digest: asBuffer(entry.digest ?? EMPTY), reapable: entry.reapable === true }));
+      return { kind, segments: reply.segments ?? [], entries };
+    }
+    case 'aeFetchRequest': {
+      const request = message.aeFetchRequest as dynkv.peer.AeFetchRequest;
+      return { kind, partition: request.partition, keys: (request.keys ?? []).map(asBuffer) };
+    }
+    case 'aeFetchReply':
+      return { kind, records: ((message.aeFetchReply as dynkv.peer.AeFetchReply).records ?? []).map(asBuffer) };
   }
 }
+
+const EMPTY = new Uint8Array(0);
 
 function invalid(detail: string): never {
   throw new InvalidEnvelopeError(detail);

@@ -1,3 +1,5 @@
+import { MerkleTrees } from '../antientropy/merkle-trees';
+import { Breaks } from '../lib/breaks';
 import { Clock } from '../lib/clock';
 import { Logger } from '../lib/log';
 import { partitionOf } from '../ring/partition';
@@ -21,6 +23,8 @@ export interface LocalReplicaOptions {
    * (N > 1, see src/antientropy/tombstone-reaper.ts); otherwise the sweep removes it at once.
    */
   readonly reapNeedsConfirmation?: boolean;
+  /** Deliberate bugs, for the simulator only. */
+  readonly breaks?: Breaks;
 }
 
 /** Records visited per sweep step: bounds the work one timer tick can do. */
@@ -38,7 +42,8 @@ const FLUSH_GENERATION_KEY = Buffer.from('flush-generation', 'utf8');
 
 /**
  * This node's replicas of its keys. Every write goes through `write`, which keeps the due-time
- * index and the live-key count in step with the data, in the same store group as the data.
+ * index, the live-key count and the partition's Merkle tree (anti-entropy) in step with the data,
+ * in the same store group as the data.
  */
 export class LocalReplica {
   readonly #store: Store;
@@ -46,6 +51,7 @@ export class LocalReplica {
   readonly #logger: Logger;
   readonly #partitionCount: number;
   readonly #tombstoneGraceMs: number;
+  readonly #trees: MerkleTrees;
   #liveKeys = 0;
   readonly #cache = new RecordCache();
   #expiredKeys = 0;
@@ -64,7 +70,18 @@ export class LocalReplica {
     this.#tombstoneGraceMs = options.tombstoneGraceMs;
     this.#reapNeedsConfirmation = options.reapNeedsConfirmation ?? false;
     this.#flushGeneration = this.#storedFlushGeneration();
+    this.#trees = new MerkleTrees(options.store, options.logger, options.breaks);
+    this.#trees.ensureBuilt();
     this.#liveKeys = this.#countLiveKeys();
+  }
+
+  /** The anti-entropy trees of this node's partitions, kept in step with every write here. */
+  get trees(): MerkleTrees {
+    return this.#trees;
+  }
+
+  get tombstoneGraceMs(): number {
+    return this.#tombstoneGraceMs;
   }
 
   /** The newest FLUSHALL this node knows of: versions written before it are never kept. */
@@ -150,8 +167,12 @@ export class LocalReplica {
 
   #stage(partition: number, key: Buffer, previous: DvvSet, next: DvvSet): void {
     const storeKey = dataKey(partition, key);
-    if (next.entries.length === 0) this.#store.delete('data', storeKey);
-    else this.#store.put('data', storeKey, encodeRecord(next));
+    // The stored bytes, not `previous` re-encoded: the tree then matches the store exactly.
+    const storedBytes = this.#store.get('data', storeKey);
+    const nextBytes = next.entries.length === 0 ? undefined : encodeRecord(next);
+    if (nextBytes === undefined) this.#store.delete('data', storeKey);
+    else this.#store.put('data', storeKey, nextBytes);
+    this.#trees.update(partition, key, storedBytes, nextBytes);
     const previousDueMs = nextDueMs(previous, this.#tombstoneGraceMs);
     const nextDue = nextDueMs(next, this.#tombstoneGraceMs);
     if (previousDueMs !== nextDue) {
@@ -211,6 +232,7 @@ export class LocalReplica {
   /** Remove every record (FLUSHALL on this node). Returns how many records were removed. */
   clear(): number {
     let removed = 0;
+    this.#trees.clear();
     for (const table of ['data', 'expiry'] as const) {
       const keys: Buffer[] = [];
       this.#store.scan(table, {}, (key) => {

@@ -45,15 +45,11 @@ export function nextDueMs(set: DvvSet, tombstoneGraceMs: number): number {
 export type SweepDecision = { kind: 'reap' } | { kind: 'expire'; next: DvvSet } | { kind: 'keep' };
 
 export function sweepDecision(set: DvvSet, nowMs: number, tombstoneGraceMs: number): SweepDecision {
+  if (isReapable(set, nowMs, tombstoneGraceMs)) return { kind: 'reap' };
   let expired = false;
-  let allReapable = true;
   for (const { version } of siblings(set)) {
-    const isExpired = !version.tombstone && version.expiresAtMs !== 0 && version.expiresAtMs <= nowMs;
-    if (isExpired) expired = true;
-    const deadSinceMs = version.tombstone ? version.timestampMs : isExpired ? version.expiresAtMs : undefined;
-    if (deadSinceMs === undefined || deadSinceMs + tombstoneGraceMs > nowMs) allReapable = false;
+    if (!version.tombstone && version.expiresAtMs !== 0 && version.expiresAtMs <= nowMs) expired = true;
   }
-  if (allReapable && set.entries.length > 0) return { kind: 'reap' };
   if (!expired) return { kind: 'keep' };
   const entries = set.entries.map((entry) => ({
     ...entry,
@@ -69,4 +65,20 @@ export function sweepDecision(set: DvvSet, nowMs: number, tombstoneGraceMs: numb
 /** A tombstone written for an expired value stays in the value's FLUSHALL generation. */
 function generationField(flushGeneration: number | undefined): { flushGeneration?: number } {
   return flushGeneration === undefined || flushGeneration === 0 ? {} : { flushGeneration };
+}
+
+/**
+ * Whether the record is dead for good at `nowMs`: it exists, and every sibling is a tombstone or
+ * an expired value that has been dead for at least the grace. Such a record may be reaped, and
+ * anti-entropy never copies one to a replica that lacks the key (the reaper removes it once every
+ * replica holds it; copying it back would undo that).
+ */
+export function isReapable(set: DvvSet, nowMs: number, tombstoneGraceMs: number): boolean {
+  if (set.entries.length === 0) return false;
+  for (const { version } of siblings(set)) {
+    const isExpired = !version.tombstone && version.expiresAtMs !== 0 && version.expiresAtMs <= nowMs;
+    const deadSinceMs = version.tombstone ? version.timestampMs : isExpired ? version.expiresAtMs : undefined;
+    if (deadSinceMs === undefined || deadSinceMs + tombstoneGraceMs > nowMs) return false;
+  }
+  return true;
 }

@@ -251,9 +251,11 @@ export function checkConvergence(keys: readonly string[], nodes: readonly SimNod
     }
     // A dead record past grace counts as absent: one replica may have reaped it while another
     // still waits for its reaper to confirm (SPEC 3.5), and neither can bring anything back.
+    // (Judged by the latest clock among the nodes: one lagging may not have seen the grace pass.)
+    const latestMs = Math.max(...nodes.map((node) => node.clock.nowMs()));
     const settled = (node: SimNode) => {
       const set = node.parts.replica.read(partition, bytes);
-      return sweepDecision(set, node.clock.nowMs(), tombstoneGraceMs).kind === 'reap' ? EMPTY_DVVSET : set;
+      return sweepDecision(set, latestMs, tombstoneGraceMs).kind === 'reap' ? EMPTY_DVVSET : set;
     };
     const sets = primaries.map((p) => ({ node: p.node, set: settled(nodes.find((x) => x.nodeId === p.node)!) }));
     const first = sets[0];
@@ -267,7 +269,7 @@ export function checkConvergence(keys: readonly string[], nodes: readonly SimNod
   return { violations, skipped };
 }
 
-function describe(set: DvvSet): string {
+export function describe(set: DvvSet): string {
   const versions = siblings(set).map(({ dot, version }) => `${version.tombstone ? '~' : version.data.toString()}@${dot.actor}:${dot.counter}`);
   return `[${versions.join(' ')}] clock {${set.entries.map((e) => `${e.actor}:${e.counter}`).join(',')}}`;
 }

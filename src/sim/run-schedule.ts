@@ -15,6 +15,7 @@ import {
   checkSiblingCap,
   checkSingleApplication,
 } from './checkers';
+import { checkMerkleConvergence } from './merkle-checker';
 import { SimClock, drainMicrotasks, runFor } from './sim-clock';
 import { CALM_LINKS, SimNetwork } from './sim-network';
 import { DEFAULT_SIM_CLUSTER, SimClusterConfig, SimNode } from './sim-node';
@@ -208,6 +209,8 @@ export async function runSchedule(options: ScheduleOptions): Promise<ScheduleRes
     cluster.heal();
     await runFor(clock, options.quiesceMs);
 
+    // Anti-entropy has run through the quiet periods: judge it before the full reads repair anything.
+    const merkle = checkMerkleConvergence(nodes, nodes[0], options.cluster.n);
     const finalReads = new Map<string, DvvSet>();
     const keys = [...new Set([...workload.acked.map((w) => w.key), ...workload.causalKeys.map((k) => k.key)])].sort();
     const reader = nodes[0];
@@ -232,13 +235,14 @@ export async function runSchedule(options: ScheduleOptions): Promise<ScheduleRes
       ...checkSiblingCap(finalReads, cluster.dots),
       ...cluster.dots.reusedDots,
       ...convergence.violations,
+      ...merkle.violations,
       ...workload.violations,
       ...network.handlerErrors,
       ...cluster.loggedErrors,
     );
     const summary =
       `acked ${workload.acked.length} failed ${workload.failures} indeterminate ${workload.indeterminate} reads ${workload.reads}; ` +
-      `present ${lost.present} superseded ${lost.superseded} hinted-only ${lost.hintedOnly}; unconverged-skipped ${convergence.skipped}; crash leftovers ${crashLeftovers}; trace ${cluster.trace.digest}`;
+      `present ${lost.present} superseded ${lost.superseded} hinted-only ${lost.hintedOnly}; unconverged-skipped ${convergence.skipped}; merkle-skipped ${merkle.skipped}; crash leftovers ${crashLeftovers}; trace ${cluster.trace.digest}`;
     cluster.log(`checks done: ${violations.length} violations`);
     options.inspect?.(cluster);
     return { seed: options.seed, violations, traceTail: cluster.trace.tail, digest: cluster.trace.digest, summary, kept: cluster.trace.kept };

@@ -20,6 +20,11 @@ export interface SimClusterConfig {
   readonly sweepIntervalMs: number;
   /** Tombstone grace: the real node keeps tombstones a day when N > 1. */
   readonly tombstoneGraceMs: number;
+  /**
+   * Whether Merkle anti-entropy runs (it does in production). Off only to watch what another
+   * mechanism alone does: anti-entropy spreads and heals, and so can hide, what read repair did.
+   */
+  readonly antiEntropy: boolean;
 }
 
 export const DEFAULT_SIM_CLUSTER: SimClusterConfig = {
@@ -32,6 +37,7 @@ export const DEFAULT_SIM_CLUSTER: SimClusterConfig = {
   sweepIntervalMs: 100,
   // Short, so schedules reap tombstones while faults still run (SPEC 3.5 is then tested).
   tombstoneGraceMs: 5_000,
+  antiEntropy: true,
 };
 
 const MAX_VALUE_BYTES = 1024 * 1024;
@@ -51,7 +57,7 @@ export class SimNode {
   readonly nodeId: string;
   readonly host: string;
   readonly peerPort: number;
-  readonly store: MemoryStore;
+  #store: MemoryStore;
   readonly #network: SimNetwork;
   /** This node's clock: shared time, its own wall-clock offset (the clock-jump fault). */
   readonly clock: NodeClock;
@@ -96,8 +102,13 @@ export class SimNode {
     this.#logger = options.logger.child({ node: options.nodeId });
     this.#config = options.config;
     this.#seeds = options.seeds;
-    this.store = new MemoryStore({ clock: this.clock, logger: this.#logger });
+    this.#store = new MemoryStore({ clock: this.clock, logger: this.#logger });
     this.#network.addNode(this.nodeId, { host: this.host, port: this.peerPort });
+  }
+
+  /** The node's disk (replaced by `replaceDisk`). */
+  get store(): MemoryStore {
+    return this.#store;
   }
 
   get state(): SimNodeState {
@@ -133,6 +144,7 @@ export class SimNode {
       // The simulated workload is light: background work runs at its idle budget.
       clientCommandsTotal: () => 0,
       breaks: this.#breaks,
+      antiEntropy: config.antiEntropy,
     });
     const { replica, membership } = parts;
     if (this.#onRecordRemoved) replica.onRecordRemoved(this.#onRecordRemoved);
@@ -163,6 +175,15 @@ export class SimNode {
   /** Resolves when this incarnation crashes: its clients' connections drop, nothing more is answered. */
   whenCrashed(): Promise<void> {
     return this.#crashed;
+  }
+
+  /**
+   * The disk of a crashed node is swapped for an empty one (a replacement machine, or a wiped
+   * data dir): the next restart is the same node id with nothing stored, which anti-entropy refills.
+   */
+  replaceDisk(): void {
+    if (this.#state !== 'crashed') throw new Error(`${this.nodeId} must be crashed to replace its disk`);
+    this.#store = new MemoryStore({ clock: this.clock, logger: this.#logger });
   }
 
   /** A new process over the same store: what was committed survives. */

@@ -5,6 +5,7 @@
  *
  *   data:   [partition u16 BE][user key]
  *   expiry: [expires_at_ms u64 BE][partition u16 BE][user key]   (a time-ordered expiry index)
+ *   merkle: [partition u16 BE][segment u16 BE]   (anti-entropy segment hashes, see merkleKey)
  */
 export const PARTITION_BYTES = 2;
 export const EXPIRY_PREFIX_BYTES = 8 + PARTITION_BYTES;
@@ -14,6 +15,15 @@ export function dataKey(partition: number, key: Buffer): Buffer {
   out.writeUInt16BE(partition, 0);
   key.copy(out, PARTITION_BYTES);
   return out;
+}
+
+/** The half-open range [start, end) holding every data key of `partition` (partitions < 65535). */
+export function partitionRange(partition: number): { start: Buffer; end: Buffer } {
+  const start = Buffer.alloc(PARTITION_BYTES);
+  start.writeUInt16BE(partition, 0);
+  const end = Buffer.alloc(PARTITION_BYTES);
+  end.writeUInt16BE(partition + 1, 0);
+  return { start, end };
 }
 
 export function expiryKey(expiresAtMs: number, partition: number, key: Buffer): Buffer {
@@ -66,4 +76,21 @@ export function hintTargetRange(target: string): { start: Buffer; end: Buffer } 
   const start = Buffer.concat([Buffer.from([targetBytes.length]), targetBytes]);
   const end = Buffer.concat([start, Buffer.from([0xff, 0xff, 0xff])]);
   return { start, end };
+}
+
+/**
+ *   merkle: [partition u16 BE][segment u16 BE]   → the segment's 16-byte hash (absent = all zero)
+ * A partition's segments are one contiguous range, so its tree loads with one short scan.
+ */
+export const MERKLE_KEY_BYTES = PARTITION_BYTES + 2;
+
+export function merkleKey(partition: number, segment: number): Buffer {
+  const out = Buffer.allocUnsafe(MERKLE_KEY_BYTES);
+  out.writeUInt16BE(partition, 0);
+  out.writeUInt16BE(segment, PARTITION_BYTES);
+  return out;
+}
+
+export function parseMerkleKey(stored: Buffer): { partition: number; segment: number } {
+  return { partition: stored.readUInt16BE(0), segment: stored.readUInt16BE(PARTITION_BYTES) };
 }

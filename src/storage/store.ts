@@ -20,9 +20,9 @@
  */
 
 /** Named tables (LMDB named databases). Keys and values are raw bytes. */
-export type Table = 'data' | 'expiry' | 'meta' | 'hints';
+export type Table = 'data' | 'expiry' | 'meta' | 'hints' | 'merkle';
 
-export const TABLES: readonly Table[] = ['data', 'expiry', 'meta', 'hints'];
+export const TABLES: readonly Table[] = ['data', 'expiry', 'meta', 'hints', 'merkle'];
 
 /** The longest key LMDB stores (its compiled-in MDB_MAXKEYSIZE). Layers above must keep user keys
  * short enough that every derived key (data, expiry, hints) fits. */

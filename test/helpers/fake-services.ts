@@ -97,6 +97,7 @@ export function fakeNode(specs: readonly CommandSpec[], config: NodeConfig = fak
       members: () => [{ nodeId: 'node-a', host: '127.0.0.1', peerPort: 16379, clientPort: 6379, status: 'up', partitions: 64 }],
       preflist: () => ({ partition: 0, entries: [{ node: 'node-a', role: 'primary' }] }),
       hintsPending: () => new Map(),
+      antiEntropy: () => ({ exchanges: 0, exchangesFailed: 0, keysPulled: 0, keysPushed: 0, cycles: 0, lastCycleMs: 0, partitionsBehind: 0 }),
       join: async () => undefined,
       leave: () => undefined,
     },

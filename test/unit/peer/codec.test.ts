@@ -35,6 +35,14 @@ const BODIES: readonly Body[] = [
   { kind: 'forwardMutationReply', result: bytes('+OK'), context: bytes('ctx') },
   { kind: 'flushAll', generation: 1 },
   { kind: 'flushAllReply', generation: 9 },
+  { kind: 'aeTreeRequest', partition: 5, level: 2, indices: [0, 31, 1023], segmentCount: 1024 },
+  { kind: 'aeTreeRequest', partition: 0, level: 0, indices: [0], segmentCount: 1024 },
+  { kind: 'aeTreeReply', hashes: Buffer.alloc(32, 7) },
+  { kind: 'aeKeysRequest', partition: 63, segments: [3, 9], keysMax: 4096, segmentCount: 1024 },
+  { kind: 'aeKeysReply', segments: [3], entries: [{ key: bytes('k'), digest: Buffer.alloc(16, 1), reapable: true }, { key: bytes('j'), digest: Buffer.alloc(16, 2), reapable: false }] },
+  { kind: 'aeKeysReply', segments: [], entries: [] },
+  { kind: 'aeFetchRequest', partition: 1, keys: [bytes('a'), bytes('b')] },
+  { kind: 'aeFetchReply', records: [bytes('record'), Buffer.alloc(0)] },
 ];
 
 function envelope(body: Body, overrides: Partial<Envelope> = {}): Envelope {
@@ -92,9 +100,9 @@ describe('encodeEnvelope / decodeEnvelope', () => {
 
   it('refuses an envelope without a body, or with a body from a newer version', () => {
     expect(failure(decodeEnvelope(raw({ protocolVersion: 1, from: 'a', requestId: 1 })))).toMatch(/no body/);
-    // Field 60 (length-delimited, empty): a body this version does not know, skipped by protobufjs.
+    // Field 199 (length-delimited, empty): a body this version does not know, skipped by protobufjs.
     const newer = dynkv.peer.Envelope.encode({ protocolVersion: 2, from: 'a', requestId: 1 });
-    newer.uint32((60 << 3) | 2).bytes(new Uint8Array(0));
+    newer.uint32((199 << 3) | 2).bytes(new Uint8Array(0));
     expect(failure(decodeEnvelope(Buffer.from(newer.finish())))).toMatch(/no body this version knows/);
   });
 

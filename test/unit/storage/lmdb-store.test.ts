@@ -66,7 +66,7 @@ describe('LmdbStore durability', () => {
     expect(again.get('data', key(1))).toEqual(Buffer.from('committed'));
     expect(again.get('data', key(2))).toEqual(Buffer.from('staged'));
     expect(again.get('meta', Buffer.from('node-id'))).toEqual(Buffer.from('n1'));
-    expect(again.stats().entries).toEqual({ data: 2, expiry: 0, meta: 1, hints: 0 });
+    expect(again.stats().entries).toEqual({ data: 2, expiry: 0, meta: 1, hints: 0, merkle: 0 });
   });
 
   // Acknowledged = commit() resolved, with several groups staged behind the batch in flight.

@@ -1,0 +1,107 @@
+import { Logger } from '../lib/log';
+import { Breaks, NO_BREAKS } from '../lib/breaks';
+import { merkleKey, parseMerkleKey, partitionRange, PARTITION_BYTES } from '../storage/keys';
+import { Store } from '../storage/store';
+import { DIGEST_BYTES, SEGMENT_COUNT, applyChange, isZeroHash, recordDigest, segmentOf, xorInto, zeroHash } from './merkle-tree';
+
+/**
+ * Says which tree layout the `merkle` table holds. A store without it (created before trees
+ * existed) or with another layout gets its trees built once from the data at start.
+ */
+const LAYOUT_KEY = Buffer.from('merkle-layout');
+const LAYOUT = Buffer.from(`xor-md5 segments=${SEGMENT_COUNT} v1`);
+
+/**
+ * Every partition's segment hashes, kept in the store's `merkle` table. LocalReplica calls
+ * `update` for each record it stages, so the segment hash is staged in the same write group as
+ * the data: they commit (or roll back) together, and a crash never leaves tree and data out of
+ * step. Nothing is cached in memory, so a rolled-back group cannot leave a stale tree behind
+ * either; reads of a segment see staged writes as every store read does.
+ */
+export class MerkleTrees {
+  readonly #store: Store;
+  readonly #logger: Logger;
+  /** Break 'merkle-update-skipped' (simulator only): odd segments are never updated. */
+  readonly #skipOddSegments: boolean;
+
+  constructor(store: Store, logger: Logger, breaks: Breaks = NO_BREAKS) {
+    this.#store = store;
+    this.#logger = logger;
+    this.#skipOddSegments = breaks.has('merkle-update-skipped');
+  }
+
+  /**
+   * Account for `key` of `partition` going from the stored bytes `previous` to `next`
+   * (undefined = absent): XOR the old digest out of its segment and the new one in.
+   */
+  update(partition: number, key: Buffer, previous: Buffer | undefined, next: Buffer | undefined): void {
+    if (previous !== undefined && next !== undefined && previous.equals(next)) return;
+    if (previous === undefined && next === undefined) return;
+    const segment = segmentOf(key);
+    if (this.#skipOddSegments && segment % 2 === 1) return;
+    const storeKey = merkleKey(partition, segment);
+    const hash = this.#store.get('merkle', storeKey) ?? zeroHash();
+    if (previous !== undefined) xorInto(hash, recordDigest(key, previous));
+    if (next !== undefined) xorInto(hash, recordDigest(key, next));
+    if (isZeroHash(hash)) this.#store.delete('merkle', storeKey);
+    else this.#store.put('merkle', storeKey, hash);
+  }
+
+  /** The partition's non-zero segment hashes (at most SEGMENT_COUNT entries: one short scan). */
+  segments(partition: number): Map<number, Buffer> {
+    const segments = new Map<number, Buffer>();
+    this.#store.scan('merkle', partitionRange(partition), (key, value) => {
+      if (value.length === DIGEST_BYTES) segments.set(parseMerkleKey(key).segment, value);
+      return true;
+    });
+    return segments;
+  }
+
+  /**
+   * Visit every record of `partition` whose key falls in one of `segments` (key order), with its
+   * stored bytes. Scans the partition's data: listing costs local reads, never network bytes.
+   */
+  forEachInSegments(partition: number, segments: ReadonlySet<number>, visit: (key: Buffer, record: Buffer, segment: number) => void): void {
+    this.#store.scan('data', partitionRange(partition), (storeKey, value) => {
+      const key = storeKey.subarray(PARTITION_BYTES);
+      const segment = segmentOf(key);
+      if (segments.has(segment)) visit(key, value, segment);
+      return true;
+    });
+  }
+
+  /**
+   * Build every tree from the data unless the store already holds trees of this layout. Runs once
+   * in the life of a store (the first start after trees were introduced); staged in the caller's
+   * write group with the layout marker, so a crash before it commits just builds again.
+   */
+  ensureBuilt(): void {
+    if (this.#store.get('meta', LAYOUT_KEY)?.equals(LAYOUT)) return;
+    this.clear();
+    const trees = new Map<number, Map<number, Buffer>>();
+    let records = 0;
+    this.#store.scan('data', {}, (storeKey, value) => {
+      const partition = storeKey.readUInt16BE(0);
+      let segments = trees.get(partition);
+      if (!segments) trees.set(partition, (segments = new Map()));
+      applyChange(segments, storeKey.subarray(PARTITION_BYTES), undefined, value);
+      records++;
+      return true;
+    });
+    for (const [partition, segments] of trees) {
+      for (const [segment, hash] of segments) this.#store.put('merkle', merkleKey(partition, segment), hash);
+    }
+    this.#store.put('meta', LAYOUT_KEY, LAYOUT);
+    if (records > 0) this.#logger.info({ records, partitions: trees.size }, 'anti-entropy: built Merkle trees from the data (first start with trees)');
+  }
+
+  /** Forget every tree (the data is being cleared too); the layout marker stays. */
+  clear(): void {
+    const keys: Buffer[] = [];
+    this.#store.scan('merkle', {}, (key) => {
+      keys.push(key);
+      return true;
+    });
+    for (const key of keys) this.#store.delete('merkle', key);
+  }
+}
