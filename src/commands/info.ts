@@ -92,10 +92,20 @@ const replication: Section = (node) => [
 ];
 
 // Not Redis Cluster: a client talks to any node and that node coordinates, so no MOVED redirects.
-const cluster: Section = (node) => [
-  ['cluster_enabled', 0],
-  ['dynkv_partitions', node.config.partitions],
-];
+const cluster: Section = (node) => {
+  const transfer = node.cluster.transferStats();
+  return [
+    ['cluster_enabled', 0],
+    ['dynkv_partitions', node.config.partitions],
+    ['dynkv_member_status', node.cluster.memberStatus()],
+    ['transfer_partitions_pending', transfer.partitions],
+    ['transfer_partitions_completed', transfer.partitionsCompleted],
+    ['transfer_records_sent', transfer.recordsSent],
+    ['transfer_records_dropped', transfer.recordsDropped],
+    ['transfer_batches_failed', transfer.batchesFailed],
+    ['transfer_records_received', transfer.recordsReceived],
+  ];
+};
 
 const keyspace: Section = (node) => {
   const keys = node.keyspace.liveKeys;

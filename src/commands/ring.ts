@@ -27,9 +27,12 @@ const SUBCOMMANDS: Record<string, { arity: number; run: (ctx: CommandContext, ar
   status: {
     arity: 2,
     run: (ctx) => {
-      const hints = [...ctx.node.cluster.hintsPending()].map(([target, count]) => array([bulk(target), integer(count)]));
-      // Anti-entropy and partition transfers report here once they exist (step 4).
-      return array([bulk('hints_pending'), array(hints), bulk('transfers'), array([]), bulk('anti_entropy'), bulk('not running')]);
+      const { cluster } = ctx.node;
+      const hints = [...cluster.hintsPending()].map(([target, count]) => array([bulk(target), integer(count)]));
+      // One row per partition this node hands off: [partition, from, "to1,to2,..", sent, "dropped/total"].
+      const transfers = cluster.transfers().map((t) => array([integer(t.partition), bulk(t.from), bulk(t.to.join(',')), integer(t.sent), bulk(`${t.dropped}/${t.total}`)]));
+      // Anti-entropy reports here once it exists (step 4).
+      return array([bulk('hints_pending'), array(hints), bulk('transfers'), array(transfers), bulk('anti_entropy'), bulk('not running'), bulk('member_status'), bulk(leaveState(cluster.memberStatus()))]);
     },
   },
   join: {
@@ -44,11 +47,20 @@ const SUBCOMMANDS: Record<string, { arity: number; run: (ctx: CommandContext, ar
   leave: {
     arity: 2,
     run: (ctx) => {
-      ctx.node.cluster.leave();
+      try {
+        ctx.node.cluster.leave();
+      } catch (err) {
+        throw new ReplyError(`ERR RING LEAVE refused: ${(err as Error).message}`);
+      }
       return OK;
     },
   },
 };
+
+/** A removed node is one whose RING LEAVE completed: it says so, as the log line does. */
+function leaveState(status: string): string {
+  return status === 'removed' ? 'removed (handoff complete, safe to stop)' : status;
+}
 
 export const RING: CommandSpec = {
   name: 'ring',

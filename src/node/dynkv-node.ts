@@ -5,8 +5,8 @@ import { Clock, TimerHandle } from '../lib/clock';
 import { Logger } from '../lib/log';
 import { Random } from '../lib/random';
 import type { HintDelivery } from '../handoff/hint-delivery';
+import type { PartitionTransfer } from '../handoff/partition-transfer';
 import { ClusterMembership } from '../membership/cluster-membership';
-import type { HintStore } from '../replica/hint-store';
 import { TcpTransport } from '../peer/tcp-transport';
 import { LocalReplica, SWEEP_BATCH_MAX } from '../replica/local-replica';
 import { preferenceList } from '../ring/preference-list';
@@ -14,7 +14,7 @@ import { RespServer } from '../server/resp-server';
 import { connectionLimitsFor } from '../server/connection-limits';
 import { ServerStats } from '../stats/server-stats';
 import { LmdbStore } from '../storage/lmdb-store';
-import { composeNodeCore } from './node-core';
+import { NodeCore, composeNodeCore } from './node-core';
 import { settleNodeId } from './node-identity';
 import { DYNKV_VERSION } from './version';
 
@@ -45,6 +45,7 @@ interface NodeParts {
   readonly transport: TcpTransport;
   readonly membership: ClusterMembership;
   readonly handoff: HintDelivery;
+  readonly transfer: PartitionTransfer;
   readonly replica: LocalReplica;
   readonly logger: Logger;
 }
@@ -81,7 +82,7 @@ export class DynkvNode {
         logger,
       });
       const stats = new ServerStats(ALL_COMMANDS.map((spec) => spec.name));
-      const { replica, hints, membership, coordinator, handoff } = composeNodeCore({
+      const core = composeNodeCore({
         self: { nodeId, host: config.host, peerPort: config.peerPort, clientPort: config.port },
         seeds: config.seeds,
         store,
@@ -97,6 +98,7 @@ export class DynkvNode {
         valueBytesMax: config.maxValueBytes,
         clientCommandsTotal: () => stats.commandsProcessed,
       });
+      const { replica, membership, coordinator, handoff, transfer } = core;
       const server = new RespServer({ host: config.host, port: config.port, maxClients: config.maxClients, limits: connectionLimitsFor(config.maxValueBytes), clock, logger, stats });
       const services: NodeServices = {
         nodeId,
@@ -117,14 +119,15 @@ export class DynkvNode {
         clients: server,
         stats,
         commands: createCommandTable(ALL_COMMANDS),
-        cluster: clusterInfo(membership, hints, replica, config.n),
+        cluster: clusterInfo(core, config.n),
       };
       await transport.listen();
-      const node = new DynkvNode(nodeId, { store, server, transport, membership, handoff, replica, logger });
+      const node = new DynkvNode(nodeId, { store, server, transport, membership, handoff, transfer, replica, logger });
       node.#startSweeper(clock);
       await server.listen(services);
       membership.start();
       handoff.start();
+      transfer.start();
       logger.info(
         { port: config.port, peerPort: config.peerPort, host: config.host, dataDir: config.dataDir, keys: replica.liveKeys, newNode: created, n: config.n, r: config.r, w: config.w, seeds: config.seeds },
         `dynkv node ${nodeId} listening on ${config.host}:${config.port} (peer port ${config.peerPort})`,
@@ -140,10 +143,11 @@ export class DynkvNode {
   /** Clean shutdown: stop gossip, stop accepting, answer what is owed, commit, close LMDB. Idempotent. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      const { membership, handoff, server, transport, store, logger } = this.#parts;
+      const { membership, handoff, transfer, server, transport, store, logger } = this.#parts;
       for (const timer of this.#timers) timer.cancel();
       membership.stop();
       handoff.stop();
+      transfer.stop();
       await server.close();
       await transport.close();
       await store.close();
@@ -167,7 +171,8 @@ export class DynkvNode {
   }
 }
 
-function clusterInfo(membership: ClusterMembership, hints: HintStore, replica: LocalReplica, n: number): ClusterInfo {
+function clusterInfo(core: NodeCore, n: number): ClusterInfo {
+  const { membership, hints, replica, transfer, transferReceived } = core;
   return {
     members: () => {
       const owners = membership.owners();
@@ -188,5 +193,8 @@ function clusterInfo(membership: ClusterMembership, hints: HintStore, replica: L
     hintsPending: () => hints.pending(),
     join: (address) => membership.join(address),
     leave: () => membership.leave(),
+    transfers: () => transfer.transfers().map((t) => ({ ...t, from: membership.selfId, to: t.targets })),
+    transferStats: () => ({ ...transfer.stats, recordsReceived: transferReceived.records, recordsMerged: transferReceived.merged }),
+    memberStatus: () => membership.status,
   };
 }

@@ -3,6 +3,9 @@ import { createPeerRequestHandler } from '../coordinator/peer-request-handler';
 import { ReplicaClient } from '../coordinator/replica-client';
 import { DEFAULT_SIBLING_LIMITS } from '../coordinator/sibling-limits';
 import { HINT_DELIVERY_BATCH_MAX, HINT_DELIVERY_INTERVAL_MS, HintDelivery } from '../handoff/hint-delivery';
+import { PartitionTransfer, TRANSFER_INTERVAL_MS } from '../handoff/partition-transfer';
+import { DEFAULT_TRANSFER_LIMITS, TransferLimits } from '../handoff/transfer-plan';
+import { preferenceList } from '../ring/preference-list';
 import { Breaks } from '../lib/breaks';
 import { Clock } from '../lib/clock';
 import { Logger } from '../lib/log';
@@ -33,6 +36,8 @@ export interface NodeCoreOptions {
   readonly clientCommandsTotal: () => number;
   /** Deliberate bugs, for the simulator only. */
   readonly breaks?: Breaks;
+  /** Partition transfer batch limits (tests make them small); default DEFAULT_TRANSFER_LIMITS. */
+  readonly transferLimits?: TransferLimits;
 }
 
 /** The components that make a node a cluster member, whatever its store and network. */
@@ -42,6 +47,10 @@ export interface NodeCore {
   readonly membership: ClusterMembership;
   readonly coordinator: ClusterCoordinator;
   readonly handoff: HintDelivery;
+  /** Hands partitions this node no longer is a primary of to their primaries (join, leave). */
+  readonly transfer: PartitionTransfer;
+  /** Records received by partition transfer, and how many changed the replica (INFO). */
+  readonly transferReceived: { records: number; merged: number };
   /** Shared by every background loop: their sum yields to clients. */
   readonly budget: BackgroundBudget;
 }
@@ -94,6 +103,37 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     batchMax: HINT_DELIVERY_BATCH_MAX,
     commit: () => replica.commit(),
   });
-  transport.serve(createPeerRequestHandler({ replica, hints, coordinator, onGossip: (_from, state) => membership.onGossip(state), logger, breaks: o.breaks }));
-  return { replica, hints, membership, coordinator, handoff, budget };
+  const transfer = new PartitionTransfer({
+    replica,
+    store,
+    hints,
+    replicas,
+    view: membership,
+    membership,
+    budget,
+    clock,
+    logger,
+    n: o.quorum.n,
+    limits: o.transferLimits ?? DEFAULT_TRANSFER_LIMITS,
+    intervalMs: TRANSFER_INTERVAL_MS,
+  });
+  const transferReceived = { records: 0, merged: 0 };
+  const isPrimaryOf = (partition: number) =>
+    preferenceList(membership.owners(), partition, o.quorum.n, () => true).primaries.some((entry) => entry.node === membership.selfId);
+  transport.serve(
+    createPeerRequestHandler({
+      replica,
+      hints,
+      coordinator,
+      onGossip: (_from, state) => membership.onGossip(state),
+      logger,
+      breaks: o.breaks,
+      isPrimaryOf,
+      onTransferReceived: (records, merged) => {
+        transferReceived.records += records;
+        transferReceived.merged += merged;
+      },
+    }),
+  );
+  return { replica, hints, membership, coordinator, handoff, transfer, transferReceived, budget };
 }

@@ -99,11 +99,30 @@ export interface ForwardMutationReply {
   readonly context: Buffer;
 }
 
+/** One record of a partition transfer: a user key and its `dynkv.record.Record` bytes. */
+export interface TransferRecord {
+  readonly key: Buffer;
+  readonly record: Buffer;
+}
+
+/** Records of one partition, in key order, pushed by a node handing the partition off. */
+export interface TransferBatch {
+  readonly kind: 'transferBatch';
+  readonly partition: number;
+  readonly records: readonly TransferRecord[];
+}
+
+export interface TransferBatchReply {
+  readonly kind: 'transferBatchReply';
+  /** Records that changed the receiver's replica. */
+  readonly merged: number;
+}
+
 /** What a node asks a peer to do; each gets exactly one ResponseBody. */
-export type RequestBody = Ping | GossipPush | ReplicaRead | ReplicaWrite | ForwardMutation;
+export type RequestBody = Ping | GossipPush | ReplicaRead | ReplicaWrite | ForwardMutation | TransferBatch;
 
 /** What a peer answers; ErrorReply is the answer to any request that failed on the peer. */
-export type ResponseBody = Pong | GossipReply | ReplicaReadReply | ReplicaWriteReply | ForwardMutationReply | ErrorReply;
+export type ResponseBody = Pong | GossipReply | ReplicaReadReply | ReplicaWriteReply | ForwardMutationReply | TransferBatchReply | ErrorReply;
 
 /** The handshake at the start of a connection (ErrorReply is its refusal). */
 export type HandshakeBody = Hello | HelloAck;
@@ -120,9 +139,10 @@ const RESPONSE_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>([
   'replicaReadReply',
   'replicaWriteReply',
   'forwardMutationReply',
+  'transferBatchReply',
 ]);
 
-const REQUEST_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>(['ping', 'gossipPush', 'replicaRead', 'replicaWrite', 'forwardMutation']);
+const REQUEST_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>(['ping', 'gossipPush', 'replicaRead', 'replicaWrite', 'forwardMutation', 'transferBatch']);
 
 /** True for bodies that answer something (the Envelope's is_response). */
 export function isResponseKind(kind: BodyKind): boolean {

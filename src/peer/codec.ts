@@ -51,6 +51,8 @@ const BODY_KINDS: readonly BodyKind[] = [
   'replicaWriteReply',
   'forwardMutation',
   'forwardMutationReply',
+  'transferBatch',
+  'transferBatchReply',
 ];
 
 const PORT_MAX = 65535;
@@ -96,6 +98,10 @@ function encodeBody(body: Body): dynkv.peer.IEnvelope {
       return { forwardMutation: { key: body.key, mutation: body.mutation, w: body.w ?? 0, hasW: body.w !== undefined } };
     case 'forwardMutationReply':
       return { forwardMutationReply: { result: body.result, context: body.context } };
+    case 'transferBatch':
+      return { transferBatch: { partition: body.partition, records: body.records.map(({ key, record }) => ({ key, record })) } };
+    case 'transferBatchReply':
+      return { transferBatchReply: { merged: body.merged } };
   }
 }
 
@@ -181,6 +187,13 @@ function decodeBody(message: dynkv.peer.Envelope, kind: BodyKind): Body {
       const reply = message.forwardMutationReply as dynkv.peer.ForwardMutationReply;
       return { kind, result: asBuffer(reply.result), context: asBuffer(reply.context) };
     }
+    case 'transferBatch': {
+      const batch = message.transferBatch as dynkv.peer.TransferBatch;
+      const records = (batch.records ?? []).map((r) => ({ key: asBuffer(r.key ?? new Uint8Array()), record: asBuffer(r.record ?? new Uint8Array()) }));
+      return { kind, partition: batch.partition, records };
+    }
+    case 'transferBatchReply':
+      return { kind, merged: (message.transferBatchReply as dynkv.peer.TransferBatchReply).merged };
   }
 }
 

@@ -127,7 +127,7 @@ export class SimNode {
       clientCommandsTotal: () => 0,
       breaks: this.#breaks,
     });
-    const { replica, membership, handoff } = parts;
+    const { replica, membership, handoff, transfer } = parts;
     this.#parts = parts;
     this.#state = 'up';
     this.#crashed = new Promise((resolve) => {
@@ -136,6 +136,7 @@ export class SimNode {
     this.#startSweeper(replica);
     membership.start();
     handoff.start();
+    transfer.start();
   }
 
   /** kill -9: staged writes are lost, timers stop, nothing in flight is answered. */
@@ -144,6 +145,7 @@ export class SimNode {
     this.#stopTimers();
     this.#parts?.membership.stop();
     this.#parts?.handoff.stop();
+    this.#parts?.transfer.stop();
     this.#network.crash(this.nodeId);
     this.store.crash();
     this.#parts = undefined;
@@ -169,6 +171,7 @@ export class SimNode {
     if (this.#state !== 'up') return;
     this.#stopTimers();
     this.#parts?.membership.stop();
+    this.#parts?.transfer.stop();
     this.#network.setUp(this.nodeId, false);
     this.#state = 'paused';
   }
@@ -181,6 +184,7 @@ export class SimNode {
     this.#startSweeper(parts.replica);
     parts.membership.start();
     parts.handoff.start();
+    parts.transfer.start();
   }
 
   #startSweeper(replica: LocalReplica): void {

@@ -99,6 +99,9 @@ export function fakeNode(specs: readonly CommandSpec[], config: NodeConfig = fak
       hintsPending: () => new Map(),
       join: async () => undefined,
       leave: () => undefined,
+      transfers: () => [],
+      transferStats: () => ({ partitions: 0, partitionsCompleted: 0, recordsSent: 0, recordsDropped: 0, batchesFailed: 0, recordsReceived: 0, recordsMerged: 0 }),
+      memberStatus: () => 'up',
     },
     commands,
   };
