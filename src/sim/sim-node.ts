@@ -1,3 +1,4 @@
+import type { TransferLimits } from '../handoff/transfer-plan';
 import { Breaks, NO_BREAKS } from '../lib/breaks';
 import { TimerHandle } from '../lib/clock';
 import { Logger } from '../lib/log';
@@ -18,6 +19,8 @@ export interface SimClusterConfig {
   readonly sweepIntervalMs: number;
   /** Tombstone grace: the real node keeps tombstones a day when N > 1. */
   readonly tombstoneGraceMs: number;
+  /** Partition transfer batch limits; unset = the real node's defaults. */
+  readonly transferLimits?: TransferLimits;
 }
 
 export const DEFAULT_SIM_CLUSTER: SimClusterConfig = {
@@ -126,6 +129,7 @@ export class SimNode {
       // The simulated workload is light: background work runs at its idle budget.
       clientCommandsTotal: () => 0,
       breaks: this.#breaks,
+      transferLimits: config.transferLimits,
     });
     const { replica, membership, handoff, transfer } = parts;
     this.#parts = parts;
