@@ -66,6 +66,8 @@ export class ClusterCoordinator implements Coordinator {
   #actor = '';
   #pruneKeep: ReadonlySet<string>;
   readonly #breaks: Breaks;
+  /** The ring the current actor epoch was drawn under (see #newEpochOnRingChange). */
+  #ringSeen: readonly string[] | undefined;
 
   constructor(options: ClusterCoordinatorOptions) {
     this.#o = options;
@@ -87,6 +89,7 @@ export class ClusterCoordinator implements Coordinator {
 
   async mutate(key: Buffer, mutation: Mutation, options: ClusterWriteOptions = {}): Promise<MutateResult> {
     checkKeySize(key);
+    this.#newEpochOnRingChange();
     const partition = this.#o.replica.partitionOf(key);
     const preflist = this.#preflist(partition);
     const selfTarget = preflist.targets.find((t) => t.node === this.#selfId);
@@ -120,6 +123,21 @@ export class ClusterCoordinator implements Coordinator {
       if (err instanceof StorageError) throw new ReplyError(`ERR flush failed, ${err.message}`);
       throw err;
     }
+  }
+
+  /**
+   * A node that stops being a primary of a partition hands its records off and drops them
+   * (src/handoff/partition-transfer.ts); should the ring give the partition back, its replica no
+   * longer holds the dots it issued there, and its next write to such a key would issue one of
+   * them again (the simulator found this with joins and leaves). A ring change therefore starts
+   * a new actor epoch: dots of the new actor cannot collide with anything dropped before. Ring
+   * changes are rare, so the extra clock entries are few (and pruned like any other).
+   */
+  #newEpochOnRingChange(): void {
+    const owners = this.#o.view.owners();
+    if (owners === this.#ringSeen) return;
+    if (this.#ringSeen !== undefined) this.#newEpoch();
+    this.#ringSeen = owners;
   }
 
   #newEpoch(): void {

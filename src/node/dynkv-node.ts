@@ -176,7 +176,9 @@ function clusterInfo(core: NodeCore, n: number): ClusterInfo {
   return {
     members: () => {
       const owners = membership.owners();
-      return [...membership.table.values()].map((entry) => ({
+      // A removed member finished its RING LEAVE: it is out of the cluster (its tombstone stays
+      // in the gossiped table only so stale gossip cannot bring it back).
+      return [...membership.table.values()].filter((entry) => entry.status !== 'removed').map((entry) => ({
         nodeId: entry.nodeId,
         host: entry.host,
         peerPort: entry.peerPort,
