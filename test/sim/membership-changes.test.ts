@@ -28,8 +28,9 @@ describe('membership changes under a workload', () => {
             expect(node.parts.membership.owners()).not.toContain(leaver!.nodeId);
             expect(node.parts.transfer.transfers()).toEqual([]);
           }
-          // The spare joined and owns a share of the ring.
-          expect(cluster.nodes[0]!.parts.membership.owners()).toContain(`n${DEFAULT_SCHEDULE.nodes + 1}`);
+          // Every member but the leaver (which may be the spare that joined) owns a share of the ring.
+          const owners = new Set(cluster.nodes[0]!.parts.membership.owners());
+          expect([...owners].sort()).toEqual(members.map((n) => n.nodeId).sort());
           const sent = cluster.nodes.reduce((sum, n) => sum + n.parts.transfer.stats.recordsSent, 0);
           expect(sent).toBeGreaterThan(0);
         },
@@ -42,14 +43,15 @@ describe('membership changes under a workload', () => {
     }
   });
 
-  it('randomized schedules with joins and leaves among the faults find no violation (seeds 1-6), and replay exactly', async () => {
+  it('randomized schedules with joins and leaves among the faults find no violation, and replay exactly', async () => {
     const events: string[] = [];
-    for (const seed of [1, 2, 3, 4, 5, 6]) {
+    const exercised = () => events.filter((line) => line.includes('joins')).length >= 2 && events.some((line) => / leaves$/.test(line));
+    // Seeds from 1 until both changes happened (a change is one fault in 15, and a leave needs a second one).
+    for (let seed = 1; seed <= 40 && !exercised(); seed++) {
       const result = await runSchedule({ ...DEFAULT_SCHEDULE, seed, membershipChanges: true, workloadMs: 60_000, keep: (line) => line.includes('membership:') });
       expect(result.violations).toEqual([]);
       events.push(...result.kept);
     }
-    // These seeds do exercise both changes.
     expect(events.filter((line) => line.includes('joins')).length).toBeGreaterThanOrEqual(2);
     expect(events.filter((line) => / leaves$/.test(line)).length).toBeGreaterThanOrEqual(1);
     const first = await runSchedule({ ...DEFAULT_SCHEDULE, seed: 9, membershipChanges: true, workloadMs: 30_000 });

@@ -177,3 +177,12 @@ function valuesOf(set: Parameters<typeof siblings>[0]): string[] {
     .filter((s) => !s.version.tombstone)
     .map((s) => s.version.data.toString());
 }
+
+test('RING LEAVE is refused on the only member: there is nobody to hand the data to', async () => {
+  const cluster = new SimCluster(6, 1, CONFIG);
+  const [only] = cluster.nodes;
+  only!.start();
+  await runFor(cluster.clock, 2_000);
+  expect(() => only!.parts.membership.leave()).toThrow(/only member/);
+  expect(only!.parts.membership.status).toBe('up');
+});
