@@ -21,15 +21,23 @@ export async function runStatus(host: string, port: number, clock: Clock, out: (
     out('');
     out(`  ${'node'.padEnd(18)} ${'peer address'.padEnd(22)} ${'client'.padEnd(7)} ${'status'.padEnd(9)} ${'parts'.padEnd(6)} keys`);
     let unhealthy = 0;
+    const transfers: TransferRow[] = [];
     for (const [id, address, clientPort, memberStatus, owned] of members) {
-      if (memberStatus !== 'up') unhealthy++;
-      const keys = memberStatus === 'up' ? await keysOn(address.slice(0, address.lastIndexOf(':')), Number(clientPort), clock) : '-';
-      out(`  ${id.padEnd(18)} ${address.padEnd(22)} ${String(clientPort).padEnd(7)} ${memberStatus.padEnd(9)} ${String(owned).padEnd(6)} ${keys}`);
+      // A removed member finished its RING LEAVE: gone on purpose, not unhealthy.
+      if (memberStatus !== 'up' && memberStatus !== 'removed') unhealthy++;
+      // Leaving and joining nodes serve too, and are where transfers run.
+      const reachable = memberStatus === 'up' || memberStatus === 'leaving' || memberStatus === 'joining';
+      const seen = reachable ? await nodeFigures(address.slice(0, address.lastIndexOf(':')), Number(clientPort), clock) : { keys: '-', transfers: [] };
+      transfers.push(...seen.transfers);
+      out(`  ${id.padEnd(18)} ${address.padEnd(22)} ${String(clientPort).padEnd(7)} ${memberStatus.padEnd(9)} ${String(owned).padEnd(6)} ${seen.keys}`);
     }
     out('');
     const hints = (status[1] ?? []) as Array<[string, number]>;
     out(`hints held on ${nodeId}: ${hints.length === 0 ? 'none' : hints.map(([target, count]) => `${count} for ${target}`).join(', ')}`);
-    out(`transfers: ${(status[3] as unknown[]).length === 0 ? 'none' : JSON.stringify(status[3])}`);
+    out(`transfers in flight: ${transfers.length === 0 ? 'none' : transfers.length}`);
+    for (const [partition, from, to, sent, progress] of transfers) {
+      out(`  partition ${String(partition).padEnd(5)} ${from} -> ${to}: ${sent} records sent, ${progress} dropped/total at the source`);
+    }
     out(`anti-entropy: ${describeAntiEntropy(status[5])}`);
     return unhealthy === 0 ? 0 : 1;
   } finally {
@@ -45,15 +53,21 @@ function describeAntiEntropy(pairs: unknown): string {
   return parts.join(', ');
 }
 
-async function keysOn(host: string, port: number, clock: Clock): Promise<string> {
+/** RING STATUS transfer row: partition, from, "to1,to2", records sent, "dropped/total". */
+type TransferRow = [number, string, string, number, string];
+
+/** A member's key count and the transfers it runs, asked of the member itself. */
+async function nodeFigures(host: string, port: number, clock: Clock): Promise<{ keys: string; transfers: TransferRow[] }> {
   try {
     const client = await RespClient.connect(host, port, clock, TIMEOUT_MS);
     try {
-      return String(await client.call('DBSIZE'));
+      const keys = String(await client.call('DBSIZE'));
+      const status = (await client.call('RING', 'STATUS')) as unknown[];
+      return { keys, transfers: (status[3] ?? []) as TransferRow[] };
     } finally {
       client.close();
     }
   } catch {
-    return 'unreachable';
+    return { keys: 'unreachable', transfers: [] };
   }
 }

@@ -76,6 +76,33 @@ export interface ClusterInfo {
   antiEntropy(): AntiEntropyProgress;
   join(address: string): Promise<void>;
   leave(): void;
+  /** Partitions this node is handing off (partition transfer), with their progress. */
+  transfers(): ReadonlyArray<TransferRow>;
+  /** Partition transfer counters (INFO). */
+  transferStats(): TransferStats;
+  /** This node's membership status: up, joining, leaving, or removed once its leave completed. */
+  memberStatus(): string;
+}
+
+export interface TransferRow {
+  readonly partition: number;
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly sent: number;
+  readonly dropped: number;
+  readonly total: number;
+}
+
+export interface TransferStats {
+  /** Partitions held here and being handed off now. */
+  readonly partitions: number;
+  readonly partitionsCompleted: number;
+  readonly recordsSent: number;
+  readonly recordsDropped: number;
+  readonly batchesFailed: number;
+  /** Records other nodes handed to this one, and how many of them changed its replica. */
+  readonly recordsReceived: number;
+  readonly recordsMerged: number;
 }
 
 /** What the node lends a command. Commands never see sockets, the store or the network. */

@@ -94,9 +94,11 @@ const replication: Section = (node) => [
 // Not Redis Cluster: a client talks to any node and that node coordinates, so no MOVED redirects.
 const cluster: Section = (node) => {
   const ae = node.cluster.antiEntropy();
+  const transfer = node.cluster.transferStats();
   return [
     ['cluster_enabled', 0],
     ['dynkv_partitions', node.config.partitions],
+    ['dynkv_member_status', node.cluster.memberStatus()],
     // Merkle anti-entropy (src/antientropy): exchanges this node started, keys it repaired.
     ['ae_exchanges', ae.exchanges],
     ['ae_exchanges_failed', ae.exchangesFailed],
@@ -105,6 +107,13 @@ const cluster: Section = (node) => {
     ['ae_cycles', ae.cycles],
     ['ae_last_cycle_ms', ae.lastCycleMs],
     ['ae_partitions_behind', ae.partitionsBehind],
+    // Partition transfer (src/handoff/partition-transfer.ts) after RING JOIN / RING LEAVE.
+    ['transfer_partitions_pending', transfer.partitions],
+    ['transfer_partitions_completed', transfer.partitionsCompleted],
+    ['transfer_records_sent', transfer.recordsSent],
+    ['transfer_records_dropped', transfer.recordsDropped],
+    ['transfer_batches_failed', transfer.batchesFailed],
+    ['transfer_records_received', transfer.recordsReceived],
   ];
 };
 

@@ -27,8 +27,9 @@ const SUBCOMMANDS: Record<string, { arity: number; run: (ctx: CommandContext, ar
   status: {
     arity: 2,
     run: (ctx) => {
-      const hints = [...ctx.node.cluster.hintsPending()].map(([target, count]) => array([bulk(target), integer(count)]));
-      const ae = ctx.node.cluster.antiEntropy();
+      const { cluster } = ctx.node;
+      const hints = [...cluster.hintsPending()].map(([target, count]) => array([bulk(target), integer(count)]));
+      const ae = cluster.antiEntropy();
       // Flat name/value pairs, like the top level: [exchanges, n, keys_repaired, n, ...].
       const antiEntropy = array([
         bulk('exchanges'),
@@ -48,8 +49,9 @@ const SUBCOMMANDS: Record<string, { arity: number; run: (ctx: CommandContext, ar
         bulk('partitions_behind'),
         integer(ae.partitionsBehind),
       ]);
-      // Partition transfers report here once they exist (step 4).
-      return array([bulk('hints_pending'), array(hints), bulk('transfers'), array([]), bulk('anti_entropy'), antiEntropy]);
+      // One row per partition this node hands off: [partition, from, "to1,to2,..", sent, "dropped/total"].
+      const transfers = cluster.transfers().map((t) => array([integer(t.partition), bulk(t.from), bulk(t.to.join(',')), integer(t.sent), bulk(`${t.dropped}/${t.total}`)]));
+      return array([bulk('hints_pending'), array(hints), bulk('transfers'), array(transfers), bulk('anti_entropy'), antiEntropy, bulk('member_status'), bulk(leaveState(cluster.memberStatus()))]);
     },
   },
   join: {
@@ -64,11 +66,20 @@ const SUBCOMMANDS: Record<string, { arity: number; run: (ctx: CommandContext, ar
   leave: {
     arity: 2,
     run: (ctx) => {
-      ctx.node.cluster.leave();
+      try {
+        ctx.node.cluster.leave();
+      } catch (err) {
+        throw new ReplyError(`ERR RING LEAVE refused: ${(err as Error).message}`);
+      }
       return OK;
     },
   },
 };
+
+/** A removed node is one whose RING LEAVE completed: it says so, as the log line does. */
+function leaveState(status: string): string {
+  return status === 'removed' ? 'removed (handoff complete, safe to stop)' : status;
+}
 
 export const RING: CommandSpec = {
   name: 'ring',

@@ -71,6 +71,8 @@ export class ClusterCoordinator implements Coordinator {
   #actor = '';
   #pruneKeep: ReadonlySet<string>;
   readonly #breaks: Breaks;
+  /** The ring the current actor epoch was drawn under (see #newEpochOnRingChange). */
+  #ringSeen: readonly string[] | undefined;
 
   constructor(options: ClusterCoordinatorOptions) {
     this.#o = options;
@@ -92,12 +94,14 @@ export class ClusterCoordinator implements Coordinator {
     const { targets } = this.#preflist(partition);
     const required = options.r ?? this.#o.quorum.r;
     // A ring of one (or N=1 with this node the owner): the local replica is the whole answer.
-    if (targets.length === 1 && required === 1 && targets[0].node === this.#selfId) return this.#readLocal(targets[0], partition, key);
-    return this.#quorumRead(key, partition, targets, required, 'R');
+    const sources = this.#handoffSources(partition, targets);
+    if (targets.length === 1 && required === 1 && targets[0].node === this.#selfId && sources.length === 0) return this.#readLocal(targets[0], partition, key);
+    return this.#quorumRead(key, partition, targets, required, 'R', sources);
   }
 
   async mutate(key: Buffer, mutation: Mutation, options: ClusterWriteOptions = {}): Promise<MutateResult> {
     checkKeySize(key);
+    this.#newEpochOnRingChange();
     const partition = this.#o.replica.partitionOf(key);
     const preflist = this.#preflist(partition);
     const selfTarget = preflist.targets.find((t) => t.node === this.#selfId);
@@ -134,6 +138,21 @@ export class ClusterCoordinator implements Coordinator {
     return flushCluster({ view, replica, replicas, flush, logger });
   }
 
+  /**
+   * A node that stops being a primary of a partition hands its records off and drops them
+   * (src/handoff/partition-transfer.ts); should the ring give the partition back, its replica no
+   * longer holds the dots it issued there, and its next write to such a key would issue one of
+   * them again (the simulator found this with joins and leaves). A ring change therefore starts
+   * a new actor epoch: dots of the new actor cannot collide with anything dropped before. Ring
+   * changes are rare, so the extra clock entries are few (and pruned like any other).
+   */
+  #newEpochOnRingChange(): void {
+    const owners = this.#o.view.owners();
+    if (owners === this.#ringSeen) return;
+    if (this.#ringSeen !== undefined) this.#newEpoch();
+    this.#ringSeen = owners;
+  }
+
   #newEpoch(): void {
     this.#actor = this.#oneOffActor();
     this.#pruneKeep = new Set([this.#actor]);
@@ -168,8 +187,17 @@ export class ClusterCoordinator implements Coordinator {
     const { replica, clock } = this.#o;
     // A primary's own replica holds every dot it ever issued for the key. Anyone else must learn
     // its counters from the replicas first, or it could issue a dot that already exists.
-    const seen = selfTarget?.role === 'primary' ? replica.read(partition, key) : await this.#quorumRead(key, partition, targets, 1, 'W');
-    const local = selfTarget?.role === 'primary' ? seen : this.#readLocal(selfTarget, partition, key);
+    const sources = this.#handoffSources(partition, targets);
+    let seen: DvvSet;
+    if (selfTarget?.role === 'primary') {
+      // While the partition is being handed to this primary, the old owners may still hold the
+      // key's current version: an INCR or APPEND must start from it, not from an empty replica.
+      const handedOver = sources.length > 0 ? await this.#readSources(partition, key, sources) : EMPTY_DVVSET;
+      seen = sync(replica.read(partition, key), handedOver);
+    } else {
+      seen = await this.#quorumRead(key, partition, targets, 1, 'W', sources);
+    }
+    const local = this.#readLocal(selfTarget, partition, key);
     const nowMs = clock.nowMs();
     const outcome = applyMutation(mutation, seen, nowMs, this.#o.mutationLimits);
     if (outcome.write === undefined) return { result: outcome.result, context: join(seen) };
@@ -258,35 +286,72 @@ export class ClusterCoordinator implements Coordinator {
     return target.standsInFor ? this.#o.hints.read(target.standsInFor, partition, key) : this.#o.replica.read(partition, key);
   }
 
-  /** Ask every target, answer with the merge of the first `required` replies, then repair. */
-  #quorumRead(key: Buffer, partition: number, targets: readonly PreflistEntry[], required: number, name: 'R' | 'W'): Promise<DvvSet> {
+  /**
+   * Nodes handing this partition off (not among its targets) whose answers a read merges: they
+   * may hold versions the new primaries have not received yet.
+   */
+  #handoffSources(partition: number, targets: readonly PreflistEntry[]): PreflistEntry[] {
+    const { view } = this.#o;
+    const sources = view.handoffSources?.(partition) ?? [];
+    return sources.filter((node) => view.isUsable(node) && !targets.some((t) => t.node === node)).map((node) => ({ node, role: 'fallback' as const }));
+  }
+
+  /** The merge of what the hand-off sources hold of `key`; one that fails to answer is skipped. */
+  async #readSources(partition: number, key: Buffer, sources: readonly PreflistEntry[]): Promise<DvvSet> {
+    const replies = await Promise.allSettled(sources.map((s) => (s.node === this.#selfId ? this.#readLocal(s, partition, key) : this.#o.replicas.read(s, partition, key))));
+    return replies.reduce((merged, reply) => (reply.status === 'fulfilled' ? sync(merged, reply.value) : merged), EMPTY_DVVSET);
+  }
+
+  /**
+   * Ask every target, answer with the merge of the first `required` replies, then repair. Hand-off
+   * `sources` are asked too and their answers merged in, but they never count toward the quorum
+   * (a source may have missed writes the new primaries took): the answer waits for them to reply
+   * or fail, at most the request timeout.
+   */
+  #quorumRead(key: Buffer, partition: number, targets: readonly PreflistEntry[], required: number, name: 'R' | 'W', sources: readonly PreflistEntry[] = []): Promise<DvvSet> {
     const asked = targets.length;
     const replies: Array<{ target: PreflistEntry; set: DvvSet }> = [];
+    let fromSources = EMPTY_DVVSET;
+    let sourcesPending = sources.length;
     return new Promise((resolve, reject) => {
       let failures = 0;
       let settled = false;
       const onSettled = () => {
-        if (replies.length + failures === asked) {
+        if (replies.length + failures === asked && sourcesPending === 0) {
           // After the answer, never in its way: a repair that throws (a store closing under a
           // shutdown) must neither block the read nor become an unhandled rejection.
           try {
-            this.#repair(key, partition, replies);
+            this.#repair(key, partition, replies, fromSources);
           } catch (err) {
             this.#o.logger.debug({ err: (err as Error).message }, 'read repair skipped');
           }
         }
         if (settled) return;
         const state = quorumState(required, asked, replies.length, failures);
-        if (state === 'met') {
+        if (state === 'met' && sourcesPending === 0) {
           settled = true;
           // A reply that taught this node a newer flush may follow replies of the old generation.
-          resolve(dropFlushed(replies.reduce((merged, reply) => sync(merged, reply.set), EMPTY_DVVSET), this.#o.flush.current));
+          resolve(dropFlushed(replies.reduce((merged, reply) => sync(merged, reply.set), fromSources), this.#o.flush.current));
         } else if (state === 'failed') {
           settled = true;
           reject(unavailable(name, required, replies.length, asked));
         }
       };
       if (asked < required) return reject(unavailable(name, required, 0, asked));
+      for (const source of sources) {
+        const read = source.node === this.#selfId ? Promise.resolve(this.#readLocal(source, partition, key)) : this.#o.replicas.read(source, partition, key);
+        read.then(
+          (set) => {
+            fromSources = sync(fromSources, set);
+            sourcesPending--;
+            onSettled();
+          },
+          () => {
+            sourcesPending--;
+            onSettled();
+          },
+        );
+      }
       for (const target of targets) {
         const read = target.node === this.#selfId ? Promise.resolve(this.#readLocal(target, partition, key)) : this.#o.replicas.read(target, partition, key);
         read.then(
@@ -304,10 +369,12 @@ export class ClusterCoordinator implements Coordinator {
   }
 
   /** Read repair: bring every replica that answered with less than the merge up to it. */
-  #repair(key: Buffer, partition: number, replies: ReadonlyArray<{ target: PreflistEntry; set: DvvSet }>): void {
-    if (replies.length < 2) return;
+  #repair(key: Buffer, partition: number, replies: ReadonlyArray<{ target: PreflistEntry; set: DvvSet }>, fromSources: DvvSet): void {
+    // What sources hold is repaired onto the targets (the hand-off would bring it anyway); the
+    // sources themselves are never written to: they are giving the partition away.
+    if (replies.length < 2 && (replies.length === 0 || fromSources.entries.length === 0)) return;
     const merged = dropFlushed(
-      replies.reduce((acc, reply) => sync(acc, reply.set), EMPTY_DVVSET),
+      replies.reduce((acc, reply) => sync(acc, reply.set), fromSources),
       this.#o.flush.current,
     );
     const written = this.#breaks.has('read-repair-drops-siblings') ? winnerOnly(merged) : merged;

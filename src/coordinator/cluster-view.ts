@@ -12,4 +12,10 @@ export interface ClusterView {
   addressOf(nodeId: string): PeerAddress | undefined;
   /** Whether requests should go to this node now (not suspect or down); this node always is. */
   isUsable(nodeId: string): boolean;
+  /**
+   * Nodes that still hold records of `partition` they are handing off to its primaries (a ring
+   * change moved the partition away from them and the transfer is not done). Read coordinators
+   * ask them too. Absent = none.
+   */
+  handoffSources?(partition: number): readonly string[];
 }

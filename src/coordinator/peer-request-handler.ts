@@ -25,7 +25,14 @@ export interface PeerRequestHandlerDeps {
   readonly logger: Logger;
   /** Deliberate bugs for the simulator only (src/lib/breaks.ts); production leaves this unset. */
   readonly breaks?: Breaks;
+  /** Whether this node is one of `partition`'s primaries in its view of the ring (transfers go only there). */
+  readonly isPrimaryOf: (partition: number) => boolean;
+  /** Counts records received by partition transfer (INFO). */
+  readonly onTransferReceived?: (records: number, merged: number) => void;
 }
+
+/** A batch longer than this is refused as BAD_REQUEST (senders cut theirs far shorter). */
+export const TRANSFER_RECORDS_RECEIVED_MAX = 1024;
 
 /**
  * What a node does with each request from a peer. Bad input (a record or mutation that does not
@@ -96,7 +103,37 @@ async function handle(deps: PeerRequestHandlerDeps, from: string, body: RequestB
     case 'aeKeysRequest':
     case 'aeFetchRequest':
       return deps.onAntiEntropy(from, body);
+    case 'transferBatch':
+      return receiveTransfer(deps, body);
   }
+}
+
+/**
+ * A batch of a partition another node hands off: merge every record (DVV sync, so a batch sent
+ * twice changes nothing the second time), commit, acknowledge. Refused unless this node is a
+ * primary of the partition in its own view: the source drops what was acknowledged, so only a
+ * node that will keep the records may take them (views that disagree agree again after gossip).
+ */
+async function receiveTransfer(deps: PeerRequestHandlerDeps, body: Extract<RequestBody, { kind: 'transferBatch' }>): Promise<ResponseBody> {
+  const { replica } = deps;
+  if (!deps.isPrimaryOf(body.partition)) return errorReply('UNAVAILABLE', `not a primary of partition ${body.partition} in this node's ring`);
+  if (body.records.length > TRANSFER_RECORDS_RECEIVED_MAX) throw new InvalidRecordError(`transfer batch of ${body.records.length} records, max ${TRANSFER_RECORDS_RECEIVED_MAX}`);
+  // Check the whole batch before applying any of it.
+  const decoded = body.records.map(({ key, record }) => {
+    checkPartition(replica, key, body.partition);
+    return { key: Buffer.from(key), incoming: decodeRecord(record) };
+  });
+  let merged = 0;
+  for (const { key, incoming } of decoded) {
+    const current = replica.read(body.partition, key);
+    const next = sync(current, incoming);
+    if (equalSets(current, next)) continue;
+    replica.write(body.partition, key, current, next);
+    merged++;
+  }
+  await replica.commit();
+  deps.onTransferReceived?.(decoded.length, merged);
+  return { kind: 'transferBatchReply', merged };
 }
 
 function checkPartition(replica: LocalReplica, key: Buffer, partition: number): void {

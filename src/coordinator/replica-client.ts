@@ -82,6 +82,14 @@ export class ReplicaClient {
     return response.generation;
   }
 
+  /** Push records of `partition` to `node` (partition transfer); resolves once they are durable there. */
+  async transfer(node: string, partition: number, records: ReadonlyArray<{ key: Buffer; set: DvvSet }>): Promise<number> {
+    const body = { kind: 'transferBatch' as const, partition, records: records.map(({ key, set }) => ({ key, record: encodeRecord(set) })) };
+    const response = await this.#request(node, body);
+    if (response.kind !== 'transferBatchReply') throw unexpected(node, response);
+    return response.merged;
+  }
+
   /** Hand a write to `node` to coordinate; its ReplyErrors come back as ReplyErrors. */
   async forward(node: string, key: Buffer, mutation: Buffer, w: number | undefined): Promise<{ result: Buffer; context: Buffer }> {
     const response = await this.#request(node, { kind: 'forwardMutation', key, mutation, w });

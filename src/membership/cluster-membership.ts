@@ -7,7 +7,7 @@ import { claimPartitions } from '../ring/claim';
 import { Store } from '../storage/store';
 import { chooseGossipTargets } from './gossip-round';
 import { decodeTable, encodeTable } from './member-table-codec';
-import { MemberEntry, MemberTable, compareEntries, entriesOf, freshHeartbeats, mergeTables, owningMembers, tableOf, withEntry } from './member-table';
+import { MemberEntry, MemberTable, compareEntries, entriesOf, freshHeartbeats, membersAfterPendingChanges, mergeTables, owningMembers, tableOf, withEntry } from './member-table';
 import { Liveness, PhiAccrualDetector } from './phi-accrual';
 
 export interface ClusterMembershipOptions {
@@ -44,6 +44,7 @@ export class ClusterMembership implements ClusterView {
   #round = 0;
   #timer: TimerHandle | undefined;
   #owners: { table: MemberTable; key: string; owners: string[] } | undefined;
+  #sources: { table: MemberTable; byPartition: Map<number, string[]> } | undefined;
 
   constructor(options: ClusterMembershipOptions) {
     this.#o = options;
@@ -71,7 +72,10 @@ export class ClusterMembership implements ClusterView {
     // Called on every read and write: recompute only when the table object changed (a merge or
     // a heartbeat), and re-claim only when the set of owning members did.
     if (this.#owners?.table === this.#table) return this.#owners.owners;
-    const members = owningMembers(this.#table);
+    // Leaving nodes own nothing (they hand their data off); only if every member is leaving does
+    // the ring stay with them, as there is nobody to hand to.
+    const pending = membersAfterPendingChanges(this.#table);
+    const members = pending.length > 0 ? pending : owningMembers(this.#table);
     const key = members.join('\n');
     const owners = this.#owners?.key === key ? this.#owners.owners : claimPartitions(members, this.#o.partitionCount);
     this.#owners = { table: this.#table, key, owners };
@@ -105,12 +109,63 @@ export class ClusterMembership implements ClusterView {
     await this.#exchange(address);
   }
 
-  /** RING LEAVE: announce that this node leaves; its partitions move once transfers complete. */
+  /**
+   * RING LEAVE: this node stops owning partitions at once (the ring is claimed without it) and
+   * hands its data to the new owners in the background; `completeLeave` marks it removed after.
+   * Refused when no other member would own the data.
+   */
   leave(): void {
     const self = this.#table.get(this.selfId)!;
-    this.#table = withEntry(this.#table, { ...self, status: 'leaving' });
+    if (self.status === 'leaving' || self.status === 'removed') return;
+    if (membersAfterPendingChanges(this.#table).every((id) => id === this.selfId)) {
+      throw new Error('this node is the only member: there is no node to hand its data to');
+    }
+    this.#table = withEntry(this.#table, { ...self, status: 'leaving', heartbeat: self.heartbeat + 1 });
     this.#persist();
     this.#o.logger.info('leaving the cluster');
+  }
+
+  /** This node's own membership status. */
+  get status(): MemberEntry['status'] {
+    return this.#table.get(this.selfId)!.status;
+  }
+
+  /**
+   * A leaving node that handed everything off leaves the member list: it is marked removed (a
+   * tombstone others keep, so stale gossip cannot bring it back). Started again, it rejoins as a
+   * new incarnation.
+   */
+  completeLeave(): void {
+    const self = this.#table.get(this.selfId)!;
+    if (self.status !== 'leaving') return;
+    this.#table = withEntry(this.#table, { ...self, status: 'removed', heartbeat: self.heartbeat + 1, handoff: undefined });
+    this.#persist();
+  }
+
+  /** Advertise the partitions this node is handing off (gossiped with its entry). */
+  setHandoff(partitions: readonly number[]): void {
+    const self = this.#table.get(this.selfId)!;
+    if ((self.handoff ?? []).join() === partitions.join()) return;
+    const { handoff: _old, ...rest } = self;
+    // A new heartbeat with every change, so no two entries of one heartbeat differ in it.
+    this.#table = withEntry(this.#table, { ...rest, heartbeat: self.heartbeat + 1, ...(partitions.length > 0 ? { handoff: [...partitions] } : {}) });
+  }
+
+  /** Members (self included) that advertise holding records of `partition` they hand off. */
+  handoffSources(partition: number): readonly string[] {
+    if (this.#sources?.table !== this.#table) {
+      const byPartition = new Map<number, string[]>();
+      for (const entry of entriesOf(this.#table)) {
+        if (entry.status === 'removed') continue;
+        for (const p of entry.handoff ?? []) {
+          const list = byPartition.get(p) ?? [];
+          list.push(entry.nodeId);
+          byPartition.set(p, list);
+        }
+      }
+      this.#sources = { table: this.#table, byPartition };
+    }
+    return this.#sources.byPartition.get(partition) ?? [];
   }
 
   #gossipRound(): void {

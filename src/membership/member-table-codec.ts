@@ -21,6 +21,11 @@ export const MEMBERS_MAX = 1024;
 export const TABLE_BYTES_MAX = 1024 * 1024;
 export const NODE_ID_BYTES_MAX = 256;
 export const HOST_BYTES_MAX = 255;
+/**
+ * `handoff` travels as a base64 bitmap (bit p set = partition p), so even a node handing off all
+ * of the largest ring (4096 partitions) adds at most 684 characters to its entry.
+ */
+export const HANDOFF_PARTITIONS_MAX = 4096;
 
 export class InvalidMemberTableError extends Error {
   override name = 'InvalidMemberTableError';
@@ -33,7 +38,8 @@ export class InvalidMemberTableError extends Error {
 /** The plain object form: JSON-ready, no Maps, no classes. */
 export interface PlainMemberTable {
   readonly version: number;
-  readonly members: readonly MemberEntry[];
+  /** Entries as JSON carries them: `handoff` as its base64 bitmap. */
+  readonly members: ReadonlyArray<Omit<MemberEntry, 'handoff'> & { readonly handoff?: string }>;
 }
 
 export function toPlain(table: MemberTable): PlainMemberTable {
@@ -47,8 +53,27 @@ export function toPlain(table: MemberTable): PlainMemberTable {
       incarnation: entry.incarnation,
       status: entry.status,
       heartbeat: entry.heartbeat,
+      ...(entry.handoff && entry.handoff.length > 0 ? { handoff: encodeHandoff(entry.handoff) } : {}),
     })),
   };
+}
+
+/** Partitions → base64 of a bitmap just long enough for the highest one. */
+export function encodeHandoff(partitions: readonly number[]): string {
+  const bitmap = Buffer.alloc(Math.ceil((Math.max(...partitions) + 1) / 8));
+  for (const p of partitions) bitmap[p >> 3]! |= 0x80 >> (p & 7);
+  return bitmap.toString('base64');
+}
+
+function decodeHandoff(value: unknown, where: string): readonly number[] | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > Math.ceil(HANDOFF_PARTITIONS_MAX / 8 / 3) * 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) {
+    throw new InvalidMemberTableError(`${where}: handoff is not a partition bitmap`);
+  }
+  const bitmap = Buffer.from(value, 'base64');
+  const partitions: number[] = [];
+  for (let p = 0; p < bitmap.length * 8; p++) if (bitmap[p >> 3]! & (0x80 >> (p & 7))) partitions.push(p);
+  return partitions.length > 0 ? partitions : undefined;
 }
 
 /** Validates a value of unknown shape (e.g. parsed JSON) as a table. */
@@ -91,7 +116,9 @@ export function decodeTable(bytes: Uint8Array): MemberTable {
 function entryFrom(value: unknown, index: number): MemberEntry {
   const where = `member ${index}`;
   if (!isRecord(value)) throw new InvalidMemberTableError(`${where} is not an object`);
+  const handoff = decodeHandoff(value['handoff'], where);
   return {
+    ...(handoff ? { handoff } : {}),
     nodeId: text(value, 'nodeId', NODE_ID_BYTES_MAX, where),
     host: text(value, 'host', HOST_BYTES_MAX, where),
     peerPort: port(value, 'peerPort', where),

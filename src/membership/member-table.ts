@@ -22,11 +22,18 @@
  *  4. then, for entries no correct node would produce (same incarnation, status and heartbeat but a
  *     different address), the greater address, so the merge stays a join and tables converge.
  *
- * Ownership. `owningMembers` = joining + up + leaving: a joining node owns its partitions at once
- * (its predecessors hand data over in the background, and until then quorum reads and read repair
- * cover the gap), and a leaving node keeps owning until it has handed its data over and marks
- * itself removed. Ownership thus changes exactly once per RING JOIN and once per completed RING
- * LEAVE. `membersAfterPendingChanges` (joining + up) is the ring a leaving node hands data to.
+ * Ownership. The ring is claimed over `membersAfterPendingChanges` = joining + up: a joining node
+ * owns its partitions at once and a leaving node stops owning at once; in both cases the nodes
+ * that still hold the data hand it over in the background (src/handoff/partition-transfer.ts) and
+ * advertise that in `handoff` meanwhile, so read coordinators ask them too. Ownership thus changes
+ * exactly once per RING JOIN and once per RING LEAVE. A leaving node that has handed everything
+ * over marks itself removed. `owningMembers` (joining + up + leaving) are the nodes that may
+ * still hold data of the ring; it is the ring only when every member is leaving.
+ *
+ * `handoff`: the partitions the node holds records of without being one of their primaries (it is
+ * pushing them to the primaries). Only the node writes it, always with a new heartbeat, so two
+ * entries with equal incarnation, status and heartbeat never differ in it (it is still compared
+ * last, to keep the merge a join on a total order).
  */
 
 export type MemberStatus = 'joining' | 'up' | 'leaving' | 'removed';
@@ -44,6 +51,8 @@ export interface MemberEntry {
   readonly status: MemberStatus;
   /** Raised by the node every gossip round. */
   readonly heartbeat: number;
+  /** Partitions (sorted, distinct) the node holds but hands off to their primaries; absent when none. */
+  readonly handoff?: readonly number[];
 }
 
 /** node id → entry. A value: functions here return new tables and never mutate their inputs. */
@@ -84,7 +93,8 @@ export function compareEntries(a: MemberEntry, b: MemberEntry): number {
     a.heartbeat - b.heartbeat ||
     compareText(a.host, b.host) ||
     a.peerPort - b.peerPort ||
-    a.clientPort - b.clientPort
+    a.clientPort - b.clientPort ||
+    compareText((a.handoff ?? []).join(), (b.handoff ?? []).join())
   );
 }
 

@@ -4,9 +4,7 @@ import { NodeConfig } from '../config/options';
 import { Clock, TimerHandle } from '../lib/clock';
 import { Logger } from '../lib/log';
 import { Random } from '../lib/random';
-import type { AntiEntropyScheduler } from '../antientropy/scheduler';
 import { ClusterMembership } from '../membership/cluster-membership';
-import type { HintStore } from '../replica/hint-store';
 import { TcpTransport } from '../peer/tcp-transport';
 import { LocalReplica, SWEEP_BATCH_MAX } from '../replica/local-replica';
 import { preferenceList } from '../ring/preference-list';
@@ -14,7 +12,7 @@ import { RespServer } from '../server/resp-server';
 import { connectionLimitsFor } from '../server/connection-limits';
 import { ServerStats } from '../stats/server-stats';
 import { LmdbStore } from '../storage/lmdb-store';
-import { composeNodeCore } from './node-core';
+import { NodeCore, composeNodeCore } from './node-core';
 import { settleNodeId } from './node-identity';
 import { DYNKV_VERSION } from './version';
 
@@ -92,7 +90,7 @@ export class DynkvNode {
         valueBytesMax: config.maxValueBytes,
         clientCommandsTotal: () => stats.commandsProcessed,
       });
-      const { replica, hints, membership, coordinator, antiEntropy } = core;
+      const { replica, membership, coordinator } = core;
       const server = new RespServer({ host: config.host, port: config.port, maxClients: config.maxClients, limits: connectionLimitsFor(config.maxValueBytes), clock, logger, stats });
       const services: NodeServices = {
         nodeId,
@@ -113,7 +111,7 @@ export class DynkvNode {
         clients: server,
         stats,
         commands: createCommandTable(ALL_COMMANDS),
-        cluster: clusterInfo(membership, hints, replica, antiEntropy, config.n),
+        cluster: clusterInfo(core, config.n),
       };
       await transport.listen();
       const node = new DynkvNode(nodeId, { store, server, transport, membership, background: core, replica, logger });
@@ -163,11 +161,14 @@ export class DynkvNode {
   }
 }
 
-function clusterInfo(membership: ClusterMembership, hints: HintStore, replica: LocalReplica, antiEntropy: AntiEntropyScheduler, n: number): ClusterInfo {
+function clusterInfo(core: NodeCore, n: number): ClusterInfo {
+  const { membership, hints, replica, transfer, transferReceived, antiEntropy } = core;
   return {
     members: () => {
       const owners = membership.owners();
-      return [...membership.table.values()].map((entry) => ({
+      // A removed member finished its RING LEAVE: it is out of the cluster (its tombstone stays
+      // in the gossiped table only so stale gossip cannot bring it back).
+      return [...membership.table.values()].filter((entry) => entry.status !== 'removed').map((entry) => ({
         nodeId: entry.nodeId,
         host: entry.host,
         peerPort: entry.peerPort,
@@ -185,5 +186,8 @@ function clusterInfo(membership: ClusterMembership, hints: HintStore, replica: L
     antiEntropy: () => antiEntropy.status(),
     join: (address) => membership.join(address),
     leave: () => membership.leave(),
+    transfers: () => transfer.transfers().map((t) => ({ ...t, from: membership.selfId, to: t.targets })),
+    transferStats: () => ({ ...transfer.stats, recordsReceived: transferReceived.records, recordsMerged: transferReceived.merged }),
+    memberStatus: () => membership.status,
   };
 }

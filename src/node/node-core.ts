@@ -8,6 +8,9 @@ import { ReplicaClient } from '../coordinator/replica-client';
 import { DEFAULT_SIBLING_LIMITS } from '../coordinator/sibling-limits';
 import { HINT_DELIVERY_BATCH_MAX, HINT_DELIVERY_INTERVAL_MS, HintDelivery } from '../handoff/hint-delivery';
 import { TombstoneReaper } from '../antientropy/tombstone-reaper';
+import { PartitionTransfer, TRANSFER_INTERVAL_MS } from '../handoff/partition-transfer';
+import { DEFAULT_TRANSFER_LIMITS, TransferLimits } from '../handoff/transfer-plan';
+import { preferenceList } from '../ring/preference-list';
 import { Breaks } from '../lib/breaks';
 import { Clock } from '../lib/clock';
 import { Logger } from '../lib/log';
@@ -40,6 +43,8 @@ export interface NodeCoreOptions {
   readonly breaks?: Breaks;
   /** False only in simulator schedules that run without anti-entropy. */
   readonly antiEntropy?: boolean;
+  /** Partition transfer batch limits (tests make them small); default DEFAULT_TRANSFER_LIMITS. */
+  readonly transferLimits?: TransferLimits;
 }
 
 /** The components that make a node a cluster member, whatever its store and network. */
@@ -52,6 +57,10 @@ export interface NodeCore {
   readonly reaper: TombstoneReaper;
   /** Merkle anti-entropy with the other primaries of this node's partitions. */
   readonly antiEntropy: AntiEntropyScheduler;
+  /** Hands partitions this node no longer is a primary of to their primaries (join, leave). */
+  readonly transfer: PartitionTransfer;
+  /** Records received by partition transfer, and how many changed the replica (INFO). */
+  readonly transferReceived: { records: number; merged: number };
   /** Shared by every background loop: their sum yields to clients. */
   readonly budget: BackgroundBudget;
   /** Start / stop every background loop (hint delivery, reaping, ...); membership is separate. */
@@ -141,8 +150,25 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     tombstoneGraceMs: o.tombstoneGraceMs,
     commit: () => replica.commit(),
   });
+  const transfer = new PartitionTransfer({
+    replica,
+    store,
+    hints,
+    replicas,
+    view: membership,
+    membership,
+    budget,
+    clock,
+    logger,
+    n: o.quorum.n,
+    limits: o.transferLimits ?? DEFAULT_TRANSFER_LIMITS,
+    intervalMs: TRANSFER_INTERVAL_MS,
+  });
+  const transferReceived = { records: 0, merged: 0 };
+  const isPrimaryOf = (partition: number) =>
+    preferenceList(membership.owners(), partition, o.quorum.n, () => true).primaries.some((entry) => entry.node === membership.selfId);
   // Anti-entropy runs unless the simulator switched it off for a schedule.
-  const loops = o.antiEntropy === false ? [handoff, reaper] : [handoff, reaper, antiEntropy];
+  const loops = o.antiEntropy === false ? [handoff, reaper, transfer] : [handoff, reaper, transfer, antiEntropy];
   transport.serve(
     createPeerRequestHandler({
       replica,
@@ -153,6 +179,11 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
       onAntiEntropy: createExchangeResponder({ replica, clock }),
       logger,
       breaks: o.breaks,
+      isPrimaryOf,
+      onTransferReceived: (records, merged) => {
+        transferReceived.records += records;
+        transferReceived.merged += merged;
+      },
     }),
   );
   return {
@@ -163,6 +194,8 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     handoff,
     reaper,
     antiEntropy,
+    transfer,
+    transferReceived,
     budget,
     startBackground: () => loops.forEach((loop) => loop.start()),
     stopBackground: () => loops.forEach((loop) => loop.stop()),

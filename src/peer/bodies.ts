@@ -178,11 +178,30 @@ export interface FlushAllReply {
   readonly generation: number;
 }
 
+/** One record of a partition transfer: a user key and its `dynkv.record.Record` bytes. */
+export interface TransferRecord {
+  readonly key: Buffer;
+  readonly record: Buffer;
+}
+
+/** Records of one partition, in key order, pushed by a node handing the partition off. */
+export interface TransferBatch {
+  readonly kind: 'transferBatch';
+  readonly partition: number;
+  readonly records: readonly TransferRecord[];
+}
+
+export interface TransferBatchReply {
+  readonly kind: 'transferBatchReply';
+  /** Records that changed the receiver's replica. */
+  readonly merged: number;
+}
+
 /** What a node asks a peer to do; each gets exactly one ResponseBody. */
-export type RequestBody = Ping | GossipPush | ReplicaRead | ReplicaWrite | ForwardMutation | AeRequestBody | FlushAll;
+export type RequestBody = Ping | GossipPush | ReplicaRead | ReplicaWrite | ForwardMutation | AeRequestBody | TransferBatch | FlushAll;
 
 /** What a peer answers; ErrorReply is the answer to any request that failed on the peer. */
-export type ResponseBody = Pong | GossipReply | ReplicaReadReply | ReplicaWriteReply | ForwardMutationReply | ErrorReply | AeResponseBody | FlushAllReply;
+export type ResponseBody = Pong | GossipReply | ReplicaReadReply | ReplicaWriteReply | ForwardMutationReply | ErrorReply | AeResponseBody | TransferBatchReply | FlushAllReply;
 
 /** The handshake at the start of a connection (ErrorReply is its refusal). */
 export type HandshakeBody = Hello | HelloAck;
@@ -203,6 +222,7 @@ const RESPONSE_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>([
   'aeKeysReply',
   'aeFetchReply',
   'flushAllReply',
+  'transferBatchReply',
 ]);
 
 const REQUEST_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>([
@@ -215,6 +235,7 @@ const REQUEST_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>([
   'aeKeysRequest',
   'aeFetchRequest',
   'flushAll',
+  'transferBatch',
 ]);
 
 /** True for bodies that answer something (the Envelope's is_response). */

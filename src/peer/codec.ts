@@ -59,6 +59,8 @@ const BODY_KINDS: readonly BodyKind[] = [
   'aeFetchReply',
   'flushAll',
   'flushAllReply',
+  'transferBatch',
+  'transferBatchReply',
 ];
 
 const PORT_MAX = 65535;
@@ -120,6 +122,10 @@ function encodeBody(body: Body): dynkv.peer.IEnvelope {
       return { aeFetchRequest: { partition: body.partition, keys: [...body.keys] } };
     case 'aeFetchReply':
       return { aeFetchReply: { records: [...body.records] } };
+    case 'transferBatch':
+      return { transferBatch: { partition: body.partition, records: body.records.map(({ key, record }) => ({ key, record })) } };
+    case 'transferBatchReply':
+      return { transferBatchReply: { merged: body.merged } };
   }
 }
 
@@ -235,6 +241,13 @@ function decodeBody(message: dynkv.peer.Envelope, kind: BodyKind): Body {
     }
     case 'aeFetchReply':
       return { kind, records: ((message.aeFetchReply as dynkv.peer.AeFetchReply).records ?? []).map(asBuffer) };
+    case 'transferBatch': {
+      const batch = message.transferBatch as dynkv.peer.TransferBatch;
+      const records = (batch.records ?? []).map((r) => ({ key: asBuffer(r.key ?? new Uint8Array()), record: asBuffer(r.record ?? new Uint8Array()) }));
+      return { kind, partition: batch.partition, records };
+    }
+    case 'transferBatchReply':
+      return { kind, merged: (message.transferBatchReply as dynkv.peer.TransferBatchReply).merged };
   }
 }
 

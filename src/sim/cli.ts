@@ -7,6 +7,8 @@
  * accepted). `--break NAME` (repeatable) switches on a deliberate bug (src/lib/breaks.ts) to show the checkers
  * catch it; `--list-breaks` prints their names. `--scale M [--scale-ms T]` gossips an idle M-node
  * cluster for T simulated ms and reports gossip traffic per node per second.
+ * `--membership-changes` adds a spare node that joins and a member that leaves (RING LEAVE) to
+ * the faults, so partition transfers run under them.
  */
 import { BREAK_NAMES, BreakName, isBreakName } from '../lib/breaks';
 import { DEFAULT_SCHEDULE, runSchedule } from './run-schedule';
@@ -21,6 +23,7 @@ interface CliOptions {
   readonly breaks: readonly BreakName[];
   readonly listBreaks: boolean;
   readonly diskFull: boolean;
+  readonly membershipChanges: boolean;
   readonly scale: number;
   readonly scaleMs: number;
 }
@@ -30,6 +33,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
   let verbose = false;
   let listBreaks = false;
   let diskFull = true;
+  let membershipChanges = false;
   const breaks: BreakName[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -39,6 +43,10 @@ function parseArgs(argv: readonly string[]): CliOptions {
     }
     if (arg === '--disk-full' || arg === '--no-disk-full') {
       diskFull = arg === '--disk-full';
+      continue;
+    }
+    if (arg === '--membership-changes') {
+      membershipChanges = true;
       continue;
     }
     if (arg === '--list-breaks') {
@@ -69,6 +77,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
     breaks,
     listBreaks,
     diskFull,
+    membershipChanges,
     scale: int('scale', 0),
     scaleMs: int('scale-ms', 60_000),
   };
@@ -89,7 +98,7 @@ async function main(): Promise<number> {
   let violations = 0;
   for (let i = 0; i < options.schedules; i++) {
     const seed = options.seed + i;
-    const result = await runSchedule({ ...DEFAULT_SCHEDULE, seed, nodes: options.nodes, workloadMs: options.workloadMs, breaks: options.breaks, diskFull: options.diskFull });
+    const result = await runSchedule({ ...DEFAULT_SCHEDULE, seed, nodes: options.nodes, workloadMs: options.workloadMs, breaks: options.breaks, diskFull: options.diskFull, membershipChanges: options.membershipChanges });
     violations += result.violations.length;
     if (result.violations.length === 0) {
       console.log(`seed ${seed}: ok (${result.summary})`);
@@ -100,7 +109,7 @@ async function main(): Promise<number> {
     for (const violation of result.violations) console.log(`  violation: ${violation}`);
     console.log(`  last ${result.traceTail.length} events:`);
     for (const line of result.traceTail) console.log(`    ${line}`);
-    console.log(`  replay: npm run sim -- --schedules 1 --seed ${seed} --nodes ${options.nodes}${options.diskFull ? '' : ' --no-disk-full'}${options.breaks.map((b) => ` --break ${b}`).join('')}`);
+    console.log(`  replay: npm run sim -- --schedules 1 --seed ${seed} --nodes ${options.nodes}${options.diskFull ? '' : ' --no-disk-full'}${options.membershipChanges ? ' --membership-changes' : ''}${options.breaks.map((b) => ` --break ${b}`).join('')}`);
   }
   // Wall time goes to stderr: stdout must stay identical for identical arguments.
   const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;

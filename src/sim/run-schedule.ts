@@ -16,6 +16,7 @@ import {
   checkSingleApplication,
 } from './checkers';
 import { checkMerkleConvergence } from './merkle-checker';
+import { MembershipChanges, changeMembership, isUnjoinedSpare, scriptedMembershipChanges } from './membership-changes';
 import { SimClock, drainMicrotasks, runFor } from './sim-clock';
 import { CALM_LINKS, SimNetwork } from './sim-network';
 import { DEFAULT_SIM_CLUSTER, SimClusterConfig, SimNode } from './sim-node';
@@ -45,6 +46,12 @@ export interface ScheduleOptions {
   readonly diskFull?: boolean;
   /** Deliberate bugs to switch on (src/lib/breaks.ts): the checkers must catch each. */
   readonly breaks?: readonly BreakName[];
+  /**
+   * Membership changes among the faults: one more node than `nodes` is created but joins only
+   * when the schedule says so, and one member leaves (src/sim/membership-changes.ts). Off by
+   * default, so schedules without it are unchanged.
+   */
+  readonly membershipChanges?: boolean;
 }
 
 export const DEFAULT_SCHEDULE: Omit<ScheduleOptions, 'seed'> = {
@@ -83,6 +90,8 @@ export class SimCluster {
   /** Anything logged at error level by any node: the code says it should not happen. */
   readonly loggedErrors: string[] = [];
   readonly random: Random;
+  /** Set when the schedule changes membership: the spare that has not joined is never started by heal. */
+  membershipChanges: MembershipChanges | undefined;
 
   constructor(seed: number, nodeCount: number, config: SimClusterConfig, keep?: (line: string) => boolean, breakNames: readonly BreakName[] = []) {
     this.trace = new Trace(50, keep);
@@ -133,7 +142,7 @@ export class SimCluster {
     for (const node of this.nodes) {
       // A disk that filled up was cleaned; wall-clock skew stays (a node's clock is just off).
       node.store.setFull(false);
-      if (node.state === 'crashed') node.restart();
+      if (node.state === 'crashed' && !isUnjoinedSpare(this.membershipChanges, node.nodeId)) node.restart();
       else if (node.state === 'paused') node.resume();
     }
     this.log('heal: all links calm, all nodes running');
@@ -166,7 +175,9 @@ export class SimCluster {
 
 /** One schedule: warm up, workload under random faults, heal, quiesce, check. */
 export async function runSchedule(options: ScheduleOptions): Promise<ScheduleResult> {
-  const cluster = new SimCluster(options.seed, options.nodes, options.cluster, options.keep, options.breaks);
+  const spare = options.membershipChanges ? `n${options.nodes + 1}` : undefined;
+  const cluster = new SimCluster(options.seed, options.nodes + (spare ? 1 : 0), options.cluster, options.keep, options.breaks);
+  if (spare) cluster.membershipChanges = { spare, left: undefined };
   const { clock, network, nodes } = cluster;
   const violations: string[] = [];
   let closing = false;
@@ -185,7 +196,7 @@ export async function runSchedule(options: ScheduleOptions): Promise<ScheduleRes
   };
   process.on('unhandledRejection', unhandled);
   try {
-    for (const node of nodes) node.start();
+    for (const node of nodes) if (node.nodeId !== spare) node.start();
     cluster.log(`start ${nodes.length} nodes, N=${options.cluster.n} R=${options.cluster.r} W=${options.cluster.w}`);
     await runFor(clock, WARMUP_MS);
 
@@ -198,7 +209,11 @@ export async function runSchedule(options: ScheduleOptions): Promise<ScheduleRes
     const workload = new Workload(options.workload, clock, cluster.random, nodes, cluster.trace, onAcked);
     workload.start();
     let faulting = options.faults;
-    const faultLoop = options.faults ? injectFaults(cluster, () => faulting, options.diskFull ?? false) : Promise.resolve();
+    const faultLoop = options.faults
+      ? injectFaults(cluster, () => faulting, options.diskFull ?? false)
+      : cluster.membershipChanges
+        ? scriptedMembershipChanges(cluster, options.workloadMs)
+        : Promise.resolve();
     await runFor(clock, options.workloadMs);
     faulting = false;
     const stopped = workload.stop();
@@ -266,7 +281,13 @@ async function injectFaults(cluster: SimCluster, active: () => boolean, diskFull
     if (!active()) return;
     const running = nodes.filter((n) => n.state === 'up');
     // 0-99 as before; 100-105 clock jumps, 106-111 full disks (appended, so old ranges keep their odds).
-    const roll = random.int(diskFull ? 112 : 106);
+    // 112-119: membership changes, drawn only when they are on (so other schedules keep their rolls).
+    const changes = cluster.membershipChanges;
+    const roll = changes ? random.int(120) : random.int(diskFull ? 112 : 106);
+    if (roll >= 112 || (changes && !diskFull && roll >= 106)) {
+      if (changes) changeMembership(cluster, changes);
+      continue;
+    }
     if (roll < 15) {
       // Symmetric partition: a random minority cut off from the rest.
       const size = 1 + random.int(Math.max(1, Math.floor(nodes.length / 2)));
@@ -290,7 +311,7 @@ async function injectFaults(cluster: SimCluster, active: () => boolean, diskFull
         cluster.log(`fault: crash ${node.nodeId}`);
       }
     } else if (roll < 64) {
-      const crashed = nodes.filter((n) => n.state === 'crashed');
+      const crashed = nodes.filter((n) => n.state === 'crashed' && !isUnjoinedSpare(cluster.membershipChanges, n.nodeId));
       if (crashed.length > 0) {
         const node = pick(crashed);
         node.restart();

@@ -1,3 +1,4 @@
+import type { TransferLimits } from '../handoff/transfer-plan';
 import { Breaks, NO_BREAKS } from '../lib/breaks';
 import { TimerHandle } from '../lib/clock';
 import { Logger } from '../lib/log';
@@ -25,6 +26,8 @@ export interface SimClusterConfig {
    * mechanism alone does: anti-entropy spreads and heals, and so can hide, what read repair did.
    */
   readonly antiEntropy: boolean;
+  /** Partition transfer batch limits; unset = the real node's defaults. */
+  readonly transferLimits?: TransferLimits;
 }
 
 export const DEFAULT_SIM_CLUSTER: SimClusterConfig = {
@@ -145,6 +148,7 @@ export class SimNode {
       clientCommandsTotal: () => 0,
       breaks: this.#breaks,
       antiEntropy: config.antiEntropy,
+      transferLimits: config.transferLimits,
     });
     const { replica, membership } = parts;
     if (this.#onRecordRemoved) replica.onRecordRemoved(this.#onRecordRemoved);

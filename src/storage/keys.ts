@@ -94,3 +94,33 @@ export function merkleKey(partition: number, segment: number): Buffer {
 export function parseMerkleKey(stored: Buffer): { partition: number; segment: number } {
   return { partition: stored.readUInt16BE(0), segment: stored.readUInt16BE(PARTITION_BYTES) };
 }
+
+/**
+ * The data-table range of one partition's records, or of those after `afterKey` (exclusive):
+ * the smallest key above `afterKey` in byte order is `afterKey` + 0x00. Partition transfer walks it.
+ */
+export function partitionDataRange(partition: number, afterKey?: Buffer): { start: Buffer; end: Buffer } {
+  const start = afterKey === undefined ? dataKey(partition, Buffer.alloc(0)) : dataKey(partition, Buffer.concat([afterKey, Buffer.from([0])]));
+  const end = Buffer.allocUnsafe(PARTITION_BYTES);
+  // Partitions are < PARTITIONS_MAX (4096), so partition + 1 never overflows the u16.
+  end.writeUInt16BE(partition + 1, 0);
+  return { start, end };
+}
+
+/** The user key of a data-table key. */
+export function userKeyOfDataKey(stored: Buffer): Buffer {
+  return stored.subarray(PARTITION_BYTES);
+}
+
+/**
+ *   meta:   "transfer-cursor/" [partition u16 BE]  →  the last user key every target acknowledged
+ * The cursor of a partition this node is handing off (src/handoff/partition-transfer.ts).
+ */
+const TRANSFER_CURSOR_PREFIX = Buffer.from('transfer-cursor/', 'latin1');
+
+export function transferCursorKey(partition: number): Buffer {
+  const out = Buffer.allocUnsafe(TRANSFER_CURSOR_PREFIX.length + PARTITION_BYTES);
+  TRANSFER_CURSOR_PREFIX.copy(out, 0);
+  out.writeUInt16BE(partition, TRANSFER_CURSOR_PREFIX.length);
+  return out;
+}

@@ -100,6 +100,9 @@ export function fakeNode(specs: readonly CommandSpec[], config: NodeConfig = fak
       antiEntropy: () => ({ exchanges: 0, exchangesFailed: 0, keysPulled: 0, keysPushed: 0, cycles: 0, lastCycleMs: 0, partitionsBehind: 0 }),
       join: async () => undefined,
       leave: () => undefined,
+      transfers: () => [],
+      transferStats: () => ({ partitions: 0, partitionsCompleted: 0, recordsSent: 0, recordsDropped: 0, batchesFailed: 0, recordsReceived: 0, recordsMerged: 0 }),
+      memberStatus: () => 'up',
     },
     commands,
   };

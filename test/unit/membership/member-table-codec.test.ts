@@ -29,6 +29,15 @@ describe('encodeTable / decodeTable', () => {
     expect(decodeTable(encodeTable(EMPTY_TABLE))).toEqual(EMPTY_TABLE);
   });
 
+  it('round-trips the partitions a node hands off, as a compact bitmap', () => {
+    const table = tableOf([entry('n1', { handoff: [0, 7, 8, 63, 4095] }), entry('n2')]);
+    expect(decodeTable(encodeTable(table))).toEqual(table);
+    const plain = toPlain(tableOf([entry('n1', { handoff: Array.from({ length: 4096 }, (_, p) => p) })]));
+    expect(plain.members[0]!.handoff!.length).toBe(684);
+    expect(() => decodeTable(jsonBytes(plainWith({ handoff: 'A'.repeat(700) })))).toThrow(InvalidMemberTableError);
+    expect(() => decodeTable(jsonBytes(plainWith({ handoff: 12 })))).toThrow(InvalidMemberTableError);
+  });
+
   it('encodes canonically: entries sorted by node id, so equal tables give equal bytes', () => {
     const reversed = tableOf([
       entry('n1', { host: 'db-1.example', incarnation: 4 }),
