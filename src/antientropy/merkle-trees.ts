@@ -1,7 +1,7 @@
 import { Logger } from '../lib/log';
 import { Breaks, NO_BREAKS } from '../lib/breaks';
 import { merkleKey, parseMerkleKey, partitionRange, PARTITION_BYTES } from '../storage/keys';
-import { Store } from '../storage/store';
+import { Store, StorageError } from '../storage/store';
 import { DIGEST_BYTES, SEGMENT_COUNT, applyChange, isZeroHash, recordDigest, segmentOf, xorInto, zeroHash } from './merkle-tree';
 
 /**
@@ -77,6 +77,17 @@ export class MerkleTrees {
    */
   ensureBuilt(): void {
     if (this.#store.get('meta', LAYOUT_KEY)?.equals(LAYOUT)) return;
+    try {
+      this.#build();
+    } catch (err) {
+      // A full disk at start: without the layout marker the next start builds again; until then
+      // anti-entropy may miss differences in this node's partitions (it never invents any).
+      if (!(err instanceof StorageError)) throw err;
+      this.#logger.warn({ err: err.message }, 'anti-entropy: could not store the Merkle trees; they are built again at the next start');
+    }
+  }
+
+  #build(): void {
     this.clear();
     const trees = new Map<number, Map<number, Buffer>>();
     let records = 0;

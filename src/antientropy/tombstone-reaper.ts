@@ -25,6 +25,13 @@ export interface TombstoneReaperOptions {
 export const REAP_INTERVAL_MS = 1000;
 /** Records confirmed per round: background work yields to clients. */
 export const REAP_BATCH_MAX = 64;
+/**
+ * How long the ring must have stayed the same before anything is reaped. While ownership moves
+ * (a join or leave), nodes disagree for a while on who the primaries are, and an old owner may
+ * still hold an older value it has not handed off: "every primary holds the deletion" cannot be
+ * judged then. The sweep offers the records again later.
+ */
+export const REAP_RING_SETTLED_MS = 60_000;
 
 /**
  * SPEC 3.5, deletes stay deleted: a dead record (tombstones and expired values, past the grace
@@ -45,6 +52,8 @@ export class TombstoneReaper {
   #running = false;
   #reaped = 0;
   #deferred = 0;
+  #ringSeen: readonly string[] | undefined;
+  #ringChangedAtMs = 0;
 
   constructor(options: TombstoneReaperOptions) {
     this.#o = options;
@@ -85,11 +94,28 @@ export class TombstoneReaper {
     }
   }
 
+  #ringSettled(nowMs: number): boolean {
+    const owners = this.#o.view.owners();
+    if (owners !== this.#ringSeen && (this.#ringSeen === undefined || owners.join() !== this.#ringSeen.join())) {
+      this.#ringChangedAtMs = nowMs;
+    }
+    this.#ringSeen = owners;
+    return nowMs - this.#ringChangedAtMs >= REAP_RING_SETTLED_MS;
+  }
+
   async #reapOne(partition: number, key: Buffer): Promise<boolean> {
     const { replica, replicas, view, clock, n, tombstoneGraceMs } = this.#o;
+    if (!this.#ringSettled(clock.monotonicMs()) || (view.handoffSources?.(partition) ?? []).length > 0) {
+      this.#deferred++;
+      return false;
+    }
     const local = replica.read(partition, key);
     if (sweepDecision(local, clock.nowMs(), tombstoneGraceMs).kind !== 'reap') return false;
-    const others = preferenceList(view.owners(), partition, n, () => true).primaries.filter((entry) => entry.node !== view.selfId);
+    // Every primary, and every node still handing the partition off after a ring change (it may
+    // hold an older value it has yet to push to the primaries).
+    const primaries = preferenceList(view.owners(), partition, n, () => true).primaries;
+    const sources = (view.handoffSources?.(partition) ?? []).filter((node) => !primaries.some((entry) => entry.node === node));
+    const others = [...primaries, ...sources.map((node) => ({ node, role: 'primary' as const }))].filter((entry) => entry.node !== view.selfId);
     let remotes: DvvSet[];
     try {
       remotes = await Promise.all(others.map((entry) => replicas.read(entry, partition, key)));
