@@ -1,6 +1,7 @@
 import { Coordinator } from '../coordinator/coordinator';
 import { Mutation } from '../coordinator/mutation';
-import { visibleValue } from '../coordinator/apply-mutation';
+import { readKeyValue } from '../datatypes/value';
+import { stringView } from '../datatypes/key-type';
 import { ReplyError } from '../lib/errors';
 import { Random } from '../lib/random';
 import { EMPTY_VERSION_VECTOR, VersionVector, join, siblings } from '../versioning/dvvset';
@@ -125,8 +126,8 @@ export class Workload {
         this.reads++;
         if (read.ok) {
           contexts.set(key, join(read.value));
-          const visible = visibleValue(read.value, this.#clock.nowMs());
-          this.#log(`${name} ${node.nodeId} GET ${key} -> ${visible ? visible.data.toString() : 'nil'} (${siblings(read.value).length} siblings)`);
+          const visible = stringView(readKeyValue(read.value, this.#clock.nowMs()));
+          this.#log(`${name} ${node.nodeId} GET ${key} -> ${visible ? visible.toString() : 'nil'} (${siblings(read.value).length} siblings)`);
         } else this.#log(`${name} ${node.nodeId} GET ${key} failed: ${read.why}`);
       }
     }

@@ -11,7 +11,7 @@
  * (the Store returns copies; network frames are not recycled).
  */
 import { dynkv } from '../generated/proto';
-import { compareActors, type ClockEntry, type DvvSet, type Version } from './dvvset';
+import { compareActors, type ClockEntry, type DvvSet, type ValueKind, type Version } from './dvvset';
 import { uint64ToNumber } from './uint64';
 
 export class InvalidRecordError extends Error {
@@ -33,6 +33,7 @@ export function encodeRecord(set: DvvSet): Buffer {
         tombstone: version.tombstone,
         timestampMs: version.timestampMs,
         expiresAtMs: version.expiresAtMs,
+        kind: KIND_TO_WIRE[version.kind ?? 'string'],
       })),
     })),
   };
@@ -64,14 +65,37 @@ export function decodeRecord(bytes: Buffer): DvvSet {
   return { entries };
 }
 
+const KIND_TO_WIRE: Readonly<Record<ValueKind, dynkv.record.ValueKind>> = {
+  string: dynkv.record.ValueKind.VALUE_KIND_STRING,
+  counter: dynkv.record.ValueKind.VALUE_KIND_COUNTER,
+  set: dynkv.record.ValueKind.VALUE_KIND_SET,
+};
+
 function decodeVersion(version: dynkv.record.IVersion): Version {
   const data = version.data;
-  return {
+  const decoded: Version = {
     data: data && data.length > 0 ? asBuffer(data) : EMPTY,
     tombstone: version.tombstone === true,
     timestampMs: uint(version.timestampMs, 'timestamp_ms'),
     expiresAtMs: uint(version.expiresAtMs, 'expires_at_ms'),
   };
+  // A string version carries no kind at all, so old and new string records compare equal.
+  const kind = kindFromWire(version.kind);
+  return kind === 'string' ? decoded : { ...decoded, kind };
+}
+
+function kindFromWire(kind: number | null | undefined): ValueKind {
+  switch (kind ?? 0) {
+    case dynkv.record.ValueKind.VALUE_KIND_STRING:
+      return 'string';
+    case dynkv.record.ValueKind.VALUE_KIND_COUNTER:
+      return 'counter';
+    case dynkv.record.ValueKind.VALUE_KIND_SET:
+      return 'set';
+    default:
+      // A kind from a newer node: refusing the record is safer than reading its bytes as a string.
+      throw new InvalidRecordError(`unknown value kind ${kind}`);
+  }
 }
 
 const EMPTY = Buffer.alloc(0);
