@@ -170,7 +170,10 @@ export class ClusterCoordinator implements Coordinator {
     // update() gives the new version this dot when its context is `join(seen)`, as every
     // read-modify-write mutation's is; data types name their entries and set dots after it.
     const writer = { actor, counter: (join(seen).get(actor) ?? 0) + 1 };
-    const outcome = applyMutation(mutation, seen, nowMs, this.#o.mutationLimits, writer);
+    // Break 'datatype-write-drops-siblings': a counter or set write applies on the LWW winner only,
+    // yet supersedes every sibling (the merge on read skipped).
+    const applied = isDataTypeMutation(mutation) && this.#breaks.has('datatype-write-drops-siblings') ? winnerOnly(seen) : seen;
+    const outcome = applyMutation(mutation, applied, nowMs, this.#o.mutationLimits, writer);
     if (outcome.write === undefined) return { result: outcome.result, context: join(seen) };
     const context = outcome.context === 'current' ? join(seen) : outcome.context;
     const timestampMs = Math.max(nowMs, supersededTimestampMaxMs(seen, context) + 1);
