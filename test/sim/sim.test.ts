@@ -129,6 +129,8 @@ describe('simulator catches deliberate bugs', () => {
     { name: 'clock-merge-loses-entry', seed: 1, by: /^ack before W|^not converged/ },
     // The coordinator answers after its own write alone.
     { name: 'ack-before-w', seed: 1, by: /^ack before W/ },
+    // A counter write applies on the LWW winner's state only: concurrent increments are lost.
+    { name: 'datatype-write-drops-siblings', seed: 24, by: /^counter cnt\d reads/ },
   ];
 
   it('pins a seed for every break', () => {
