@@ -131,3 +131,14 @@ function toBuffer(bytes: Uint8Array | null | undefined): Buffer {
   if (!bytes) return Buffer.alloc(0);
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
+
+/**
+ * Throws InvalidDataTypeError if a counter or set version of `versions` does not decode: a peer's
+ * record is refused at the door rather than stored (reads would skip the sibling anyway).
+ */
+export function validatePayloads(versions: Iterable<{ readonly kind?: string; readonly tombstone: boolean; readonly data: Buffer }>): void {
+  for (const version of versions) {
+    if (version.kind === 'counter' && !version.tombstone) decodeCounter(version.data);
+    else if (version.kind === 'set') decodeOrswot(version.data);
+  }
+}

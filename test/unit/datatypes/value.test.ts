@@ -150,3 +150,13 @@ describe('limits and errors, with Redis wording', () => {
     expect(s.clock.get('a.1')?.counter).toBe(3);
   });
 });
+
+test('a peer record whose counter or set payload does not decode is refused at the door', () => {
+  const { validatePayloads, InvalidDataTypeError } = jest.requireActual('../../../src/datatypes/codec') as typeof import('../../../src/datatypes/codec');
+  const good = sadd(EMPTY_DVVSET, 'a.1', ['x'], NOW - 30);
+  expect(() => validatePayloads(good.entries.flatMap((e) => e.versions))).not.toThrow();
+  const bad = [{ kind: 'set', tombstone: false, data: b('\xff\xff\xff') }];
+  expect(() => validatePayloads(bad)).toThrow(InvalidDataTypeError);
+  expect(() => validatePayloads([{ kind: 'counter', tombstone: false, data: Buffer.from([0x12, 0x02, 0x0a, 0x00]) }])).toThrow(InvalidDataTypeError);
+  expect(() => validatePayloads([{ tombstone: false, data: b('any string') }])).not.toThrow();
+});
