@@ -12,7 +12,7 @@ import { NULL, array, bulk, integer, map, simple, type Reply } from '../resp/rep
 
 const set = (items: readonly Reply[]): Reply => ({ kind: 'set', items });
 const GROUP_CATEGORY: Readonly<Record<string, string>> = {
-  string: '@string', generic: '@keyspace', connection: '@connection', scripting: '@scripting',
+  string: '@string', set: '@set', generic: '@keyspace', connection: '@connection', scripting: '@scripting',
 };
 
 /** ACL categories derived from flags and group, in Redis's order (read/write, type, admin, speed). */

@@ -26,7 +26,7 @@ export interface CommandSpec {
   readonly arity: number;
   readonly flags: readonly CommandFlag[];
   readonly keys: KeySpec;
-  /** Redis command group for COMMAND DOCS: string, generic, connection, server, dynkv. */
+  /** Redis command group for COMMAND DOCS: string, set, generic, connection, server, dynkv. */
   readonly group: string;
   readonly summary: string;
   /** Subcommands (CLIENT SETNAME, ...), for COMMAND DOCS and COMMAND INFO. */

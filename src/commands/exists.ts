@@ -1,6 +1,7 @@
 import { integer } from '../resp/reply';
 import { ALL_KEYS, CommandSpec } from './command';
-import { visibleValue } from './string-value';
+import { isPresent } from '../datatypes/value';
+import { keyValue } from './string-value';
 
 export const EXISTS: CommandSpec = {
   name: 'exists',
@@ -11,7 +12,6 @@ export const EXISTS: CommandSpec = {
   summary: 'Counts how many of the given keys exist (a key named twice counts twice).',
   run: async (ctx, args) => {
     const sets = await Promise.all(args.slice(1).map((key) => ctx.node.coordinator.read(key)));
-    const nowMs = ctx.node.clock.nowMs();
-    return integer(sets.filter((set) => visibleValue(set, nowMs) !== undefined).length);
+    return integer(sets.filter((set) => isPresent(keyValue(ctx, set))).length);
   },
 };

@@ -1,13 +1,15 @@
+import { stringView } from '../datatypes/key-type';
 import { NULL, Reply, bulk } from '../resp/reply';
 import type { DvvSet } from '../versioning/dvvset';
 import { CommandSpec, ONE_KEY } from './command';
 import { CommandContext } from './context';
-import { visibleValue } from './string-value';
+import { keyValue } from './string-value';
 
 function answer(ctx: CommandContext, set: DvvSet): Reply {
-  const value = visibleValue(set, ctx.node.clock.nowMs());
-  ctx.node.stats.recordHit(value !== undefined);
-  return value ? bulk(value.data) : NULL;
+  // A counter reads as its decimal value; a set is WRONGTYPE.
+  const data = stringView(keyValue(ctx, set));
+  ctx.node.stats.recordHit(data !== undefined);
+  return data ? bulk(data) : NULL;
 }
 
 export const GET: CommandSpec = {
@@ -16,7 +18,7 @@ export const GET: CommandSpec = {
   flags: ['readonly', 'fast'],
   keys: ONE_KEY,
   group: 'string',
-  summary: 'Gets the value of a key: a quorum read, the last-writer-wins pick among siblings.',
+  summary: 'Gets the value of a key: a quorum read, the last-writer-wins pick among siblings (a counter: its merged value).',
   // Not async: a read the local replica answers completes without a promise (the hot path).
   run: (ctx, args) => {
     const set = ctx.node.coordinator.read(args[1]);

@@ -6,7 +6,7 @@ import { CommandSpec, ONE_KEY } from './command';
 import { CommandContext } from './context';
 import { resultReply } from './string-value';
 
-/** Add `delta` to the integer stored at `key` (missing = 0), keeping its TTL, as Redis does. */
+/** Add `delta` to the counter at `key` (missing = 0, an integer string converts), keeping its TTL, as Redis does. */
 async function incrementBy(ctx: CommandContext, key: Buffer, delta: bigint): Promise<Reply> {
   return resultReply((await ctx.node.coordinator.mutate(key, { kind: 'incrby', delta })).result);
 }
@@ -19,7 +19,7 @@ function deltaArg(arg: Buffer): bigint {
 
 const common = { flags: ['write', 'denyoom', 'fast'], keys: ONE_KEY, group: 'string' } as const;
 
-export const INCR: CommandSpec = { ...common, name: 'incr', arity: 2, summary: 'Increments the integer value of a key by one.', run: (ctx, args) => incrementBy(ctx, args[1], 1n) };
+export const INCR: CommandSpec = { ...common, name: 'incr', arity: 2, summary: 'Increments a counter by one (a PN-counter: concurrent increments merge; a plain integer string is converted).', run: (ctx, args) => incrementBy(ctx, args[1], 1n) };
 
 export const DECR: CommandSpec = { ...common, name: 'decr', arity: 2, summary: 'Decrements the integer value of a key by one.', run: (ctx, args) => incrementBy(ctx, args[1], -1n) };
 

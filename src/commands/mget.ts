@@ -1,6 +1,7 @@
 import { NULL, array, bulk } from '../resp/reply';
 import { ALL_KEYS, CommandSpec } from './command';
-import { visibleValue } from './string-value';
+import { stringOrNil } from '../datatypes/key-type';
+import { keyValue } from './string-value';
 
 export const MGET: CommandSpec = {
   name: 'mget',
@@ -11,12 +12,12 @@ export const MGET: CommandSpec = {
   summary: 'Gets the values of several keys (one quorum read per key).',
   run: async (ctx, args) => {
     const sets = await Promise.all(args.slice(1).map((key) => ctx.node.coordinator.read(key)));
-    const nowMs = ctx.node.clock.nowMs();
     return array(
       sets.map((set) => {
-        const value = visibleValue(set, nowMs);
-        ctx.node.stats.recordHit(value !== undefined);
-        return value ? bulk(value.data) : NULL;
+        // A set reads as nil here, as in Redis.
+        const data = stringOrNil(keyValue(ctx, set));
+        ctx.node.stats.recordHit(data !== undefined);
+        return data ? bulk(data) : NULL;
       }),
     );
   },

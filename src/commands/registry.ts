@@ -31,6 +31,12 @@ import { SETNX } from './setnx';
 import { STRLEN } from './strlen';
 import { PTTL, TTL } from './ttl';
 import { TYPE } from './type';
+// Sets (add-wins, conflict-free).
+import { SADD } from './sadd';
+import { SCARD } from './scard';
+import { SISMEMBER } from './sismember';
+import { SMEMBERS } from './smembers';
+import { SREM } from './srem';
 // The Dynamo interface and the cluster.
 import { RING } from './ring';
 import { VDEL } from './vdel';
@@ -41,6 +47,7 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   CLIENT, COMMAND, CONFIG, DBSIZE, ECHO, FLUSHALL, FLUSHDB, FUNCTION, HELLO, INFO, PING, QUIT, SELECT, TIME,
   APPEND, DEL, EXISTS, EXPIRE, PEXPIRE, GET, GETDEL, GETSET, INCR, DECR, INCRBY, DECRBY, MGET, MSET, PERSIST,
   SET, SETNX, STRLEN, TTL, PTTL, TYPE,
+  SADD, SREM, SMEMBERS, SISMEMBER, SCARD,
   VGET, VSET, VDEL, RING,
 ];
 

@@ -1,6 +1,7 @@
 import { integer } from '../resp/reply';
 import { CommandSpec, ONE_KEY } from './command';
-import { visibleValue } from './string-value';
+import { stringView } from '../datatypes/key-type';
+import { keyValue } from './string-value';
 
 export const STRLEN: CommandSpec = {
   name: 'strlen',
@@ -10,7 +11,7 @@ export const STRLEN: CommandSpec = {
   group: 'string',
   summary: 'Returns the length of the value of a key (0 if missing).',
   run: async (ctx, args) => {
-    const value = visibleValue(await ctx.node.coordinator.read(args[1]), ctx.node.clock.nowMs());
-    return integer(value ? value.data.length : 0);
+    const data = stringView(keyValue(ctx, await ctx.node.coordinator.read(args[1])));
+    return integer(data ? data.length : 0);
   },
 };

@@ -1,15 +1,17 @@
 import { integer } from '../resp/reply';
 import { CommandSpec, ONE_KEY } from './command';
 import { CommandContext } from './context';
-import { visibleValue } from './string-value';
+import { expiryOf, isPresent } from '../datatypes/value';
+import { keyValue } from './string-value';
 
 /** -2 when the key does not exist, -1 when it has no expiry, else the time left in ms. */
 async function remainingMs(ctx: CommandContext, key: Buffer): Promise<number> {
   const nowMs = ctx.node.clock.nowMs();
-  const value = visibleValue(await ctx.node.coordinator.read(key), nowMs);
-  if (!value) return -2;
-  if (value.expiresAtMs === 0) return -1;
-  return Math.max(0, value.expiresAtMs - nowMs);
+  const value = keyValue(ctx, await ctx.node.coordinator.read(key));
+  if (!isPresent(value)) return -2;
+  const expiresAtMs = expiryOf(value);
+  if (expiresAtMs === 0) return -1;
+  return Math.max(0, expiresAtMs - nowMs);
 }
 
 const common = { arity: 2, flags: ['readonly', 'fast'], keys: ONE_KEY, group: 'generic' } as const;

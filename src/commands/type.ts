@@ -1,6 +1,7 @@
 import { simple } from '../resp/reply';
 import { CommandSpec, ONE_KEY } from './command';
-import { visibleValue } from './string-value';
+import { typeName } from '../datatypes/key-type';
+import { keyValue } from './string-value';
 
 export const TYPE: CommandSpec = {
   name: 'type',
@@ -8,9 +9,6 @@ export const TYPE: CommandSpec = {
   flags: ['readonly', 'fast'],
   keys: ONE_KEY,
   group: 'generic',
-  summary: 'Returns the type of a key: string, or none.',
-  run: async (ctx, args) => {
-    const value = visibleValue(await ctx.node.coordinator.read(args[1]), ctx.node.clock.nowMs());
-    return simple(value ? 'string' : 'none');
-  },
+  summary: 'Returns the type of a key: string (counters too), set, or none.',
+  run: async (ctx, args) => simple(typeName(keyValue(ctx, await ctx.node.coordinator.read(args[1])))),
 };

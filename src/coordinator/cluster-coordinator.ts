@@ -16,7 +16,7 @@ import type { ClusterView } from './cluster-view';
 import { Coordinator, MutateResult, ReadOptions, WriteOptions } from './coordinator';
 import { checkKeySize } from './key-limits';
 import { SiblingLimits } from './sibling-limits';
-import { Mutation } from './mutation';
+import { Mutation, isDataTypeMutation } from './mutation';
 import { decodeResult, encodeMutation } from './mutation-codec';
 import { contextAfterWrite, supersededTimestampMaxMs } from './new-version-context';
 import { quorumState } from './quorum';
@@ -185,33 +185,56 @@ export class ClusterCoordinator implements Coordinator {
 
   async #coordinate(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, mutation: Mutation, required: number): Promise<MutateResult> {
     const { replica, clock } = this.#o;
+    const primary = selfTarget?.role === 'primary';
     // A primary's own replica holds every dot it ever issued for the key. Anyone else must learn
     // its counters from the replicas first, or it could issue a dot that already exists.
     const sources = this.#handoffSources(partition, targets);
-    let seen: DvvSet;
-    if (selfTarget?.role === 'primary') {
+    let remote = EMPTY_DVVSET;
+    if (!primary) remote = await this.#quorumRead(key, partition, targets, 1, 'W', sources);
+    else {
       // While the partition is being handed to this primary, the old owners may still hold the
       // key's current version: an INCR or APPEND must start from it, not from an empty replica.
       const handedOver = sources.length > 0 ? await this.#readSources(partition, key, sources) : EMPTY_DVVSET;
-      seen = sync(replica.read(partition, key), handedOver);
-    } else {
-      seen = await this.#quorumRead(key, partition, targets, 1, 'W', sources);
+      // A data type mutation also merges what R replicas hold, so that an SREM removes the adds
+      // other coordinators made (an observed remove only removes what it observed).
+      const merged = isDataTypeMutation(mutation) && targets.length > 1 ? await this.#readForMerge(key, partition, targets) : EMPTY_DVVSET;
+      if (handedOver !== EMPTY_DVVSET || merged !== EMPTY_DVVSET) remote = sync(merged, handedOver);
     }
-    const local = this.#readLocal(selfTarget, partition, key);
+    // From here to the local write nothing awaits: concurrent mutations of the key on this node
+    // serialize, each seeing its predecessors in the local replica.
+    const local = primary ? replica.read(partition, key) : this.#readLocal(selfTarget, partition, key);
+    const seen = !primary ? remote : remote === EMPTY_DVVSET ? local : sync(local, remote);
     const nowMs = clock.nowMs();
-    const outcome = applyMutation(mutation, seen, nowMs, this.#o.mutationLimits);
+    // A non-primary coordinator (no primary reachable) learned its counters from a partial read,
+    // which may miss dots it issued before: it writes as a one-off actor that cannot collide.
+    const actor = primary ? this.#actor : this.#oneOffActor();
+    // update() gives the new version this dot when its context is `join(seen)`, as every
+    // read-modify-write mutation's is; data types name their entries and set dots after it.
+    const writer = { actor, counter: (join(seen).get(actor) ?? 0) + 1 };
+    // Break 'datatype-write-drops-siblings': a counter or set write applies on the LWW winner only,
+    // yet supersedes every sibling (the merge on read skipped).
+    const applied = isDataTypeMutation(mutation) && this.#breaks.has('datatype-write-drops-siblings') ? winnerOnly(seen) : seen;
+    const outcome = applyMutation(mutation, applied, nowMs, this.#o.mutationLimits, writer);
     if (outcome.write === undefined) return { result: outcome.result, context: join(seen) };
     const context = outcome.context === 'current' ? join(seen) : outcome.context;
     const timestampMs = Math.max(nowMs, supersededTimestampMaxMs(seen, context) + 1);
     const flushGeneration = this.#o.flush.current;
-    // A non-primary coordinator (no primary reachable) learned its counters from a partial read,
-    // which may miss dots it issued before: it writes as a one-off actor that cannot collide.
-    const actor = selfTarget?.role === 'primary' ? this.#actor : this.#oneOffActor();
     const keep = actor === this.#actor ? this.#pruneKeep : new Set([actor]);
     const next = prune(update(seen, context, actor, flushGeneration === 0 ? { ...outcome.write, timestampMs } : { ...outcome.write, timestampMs, flushGeneration }, nowMs), this.#o.pruneLimits, nowMs, keep);
     this.#checkSiblings(next);
     await this.#replicate(key, partition, targets, selfTarget, local, next, required);
     return { result: outcome.result, context: contextAfterWrite(context, next, actor) };
+  }
+
+  /** R replicas merged, for a data type mutation to apply on; the local replica alone if R cannot be met (the write still needs W). */
+  async #readForMerge(key: Buffer, partition: number, targets: readonly PreflistEntry[]): Promise<DvvSet> {
+    try {
+      return await this.#quorumRead(key, partition, targets, this.#o.quorum.r, 'R');
+    } catch (err) {
+      if (!(err instanceof ReplyError)) throw err;
+      this.#o.logger.debug({ err: err.message }, 'data type write applies on the local replica only');
+      return EMPTY_DVVSET;
+    }
   }
 
   /** Send `next` to every target; resolve once `required` acknowledged, reject when that cannot happen. */

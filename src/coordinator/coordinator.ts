@@ -1,4 +1,4 @@
-import { DvvSet, VersionVector } from '../versioning/dvvset';
+import { DvvSet, ValueKind, VersionVector } from '../versioning/dvvset';
 import type { Mutation, MutationResult } from './mutation';
 
 /** The payload of a version a command wants written; the coordinator adds timestamp and dot. */
@@ -7,6 +7,8 @@ export interface NewVersion {
   readonly tombstone: boolean;
   /** Absolute wall-clock deadline, 0 for none. */
   readonly expiresAtMs: number;
+  /** Absent: a plain string. */
+  readonly kind?: ValueKind;
 }
 
 /**

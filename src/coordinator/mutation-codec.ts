@@ -43,6 +43,10 @@ function toMessage(m: Mutation): dynkv.mutation.IMutation {
       return { versionedSet: { value: m.value, context: contextMessage(m.context), expiresAtMs: m.expiresAtMs } };
     case 'vdel':
       return { versionedDelete: { context: contextMessage(m.context) } };
+    case 'sadd':
+      return { setAdd: { members: [...m.members] } };
+    case 'srem':
+      return { setRemove: { members: [...m.members] } };
   }
 }
 
@@ -87,6 +91,10 @@ export function decodeMutation(bytes: Buffer): Mutation {
     }
     case 'versionedDelete':
       return { kind: 'vdel', context: contextOf(message.versionedDelete!.context) };
+    case 'setAdd':
+      return { kind: 'sadd', members: membersOf(message.setAdd!.members) };
+    case 'setRemove':
+      return { kind: 'srem', members: membersOf(message.setRemove!.members) };
     default:
       throw new InvalidMutationError('no operation');
   }
@@ -137,6 +145,12 @@ function conditionOf(value: number | null | undefined): 'NX' | 'XX' | 'GT' | 'LT
     default:
       throw new InvalidMutationError(`unknown condition ${value}`);
   }
+}
+
+/** SADD and SREM name at least one member, as their arity demands. */
+function membersOf(members: Uint8Array[] | null | undefined): Buffer[] {
+  if (!members || members.length === 0) throw new InvalidMutationError('no members');
+  return members.map((member) => toBuffer(member));
 }
 
 function contextMessage(context: VersionVector): dynkv.record.IContext {

@@ -18,12 +18,16 @@ export type Mutation =
     }
   | { readonly kind: 'delete' }
   | { readonly kind: 'getdel' }
+  /** INCR and friends: makes the key a PN-counter (src/datatypes/pn-counter.ts). */
   | { readonly kind: 'incrby'; readonly delta: bigint }
   | { readonly kind: 'append'; readonly suffix: Buffer }
   | { readonly kind: 'expire'; readonly expiresAtMs: number; readonly condition?: 'NX' | 'XX' | 'GT' | 'LT' }
   | { readonly kind: 'persist' }
   | { readonly kind: 'vset'; readonly value: Buffer; readonly context: VersionVector; readonly expiresAtMs: number }
-  | { readonly kind: 'vdel'; readonly context: VersionVector };
+  | { readonly kind: 'vdel'; readonly context: VersionVector }
+  /** SADD / SREM: members of an add-wins set (src/datatypes/orswot.ts). */
+  | { readonly kind: 'sadd'; readonly members: readonly Buffer[] }
+  | { readonly kind: 'srem'; readonly members: readonly Buffer[] };
 
 /** What a mutation answers; the command turns it into a Reply. */
 export type MutationResult =
@@ -36,3 +40,8 @@ export const RESULT_OK: MutationResult = { kind: 'ok' };
 export const RESULT_NULL: MutationResult = { kind: 'null' };
 export const RESULT_ZERO: MutationResult = { kind: 'integer', value: 0n };
 export const RESULT_ONE: MutationResult = { kind: 'integer', value: 1n };
+
+/** Mutations of a conflict-free data type: their coordinator reads R replicas first (see ClusterCoordinator). */
+export function isDataTypeMutation(mutation: Mutation): boolean {
+  return mutation.kind === 'incrby' || mutation.kind === 'sadd' || mutation.kind === 'srem';
+}

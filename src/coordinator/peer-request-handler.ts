@@ -1,3 +1,4 @@
+import { InvalidDataTypeError, validatePayloads } from '../datatypes/codec';
 import { Breaks, NO_BREAKS } from '../lib/breaks';
 import { ReplyError } from '../lib/errors';
 import { Logger } from '../lib/log';
@@ -45,7 +46,7 @@ export function createPeerRequestHandler(deps: PeerRequestHandlerDeps): RequestH
       return await handle(deps, from, body);
     } catch (err) {
       if (err instanceof ReplyError) return errorReply('REPLY', err.message);
-      if (err instanceof InvalidRecordError || err instanceof InvalidMutationError) {
+      if (err instanceof InvalidRecordError || err instanceof InvalidMutationError || err instanceof InvalidDataTypeError) {
         deps.logger.warn({ peer: from, request: body.kind, err: err.message }, 'bad request from peer');
         return errorReply('BAD_REQUEST', err.message);
       }
@@ -80,6 +81,7 @@ async function handle(deps: PeerRequestHandlerDeps, from: string, body: RequestB
       checkPartition(replica, body.key, body.partition);
       flush.observe(body.flushGeneration);
       const incoming = decodeRecord(body.record);
+      validatePayloads(incoming.entries.flatMap((entry) => entry.versions));
       // The key arrived as a view into the frame: copy what is kept.
       const key = Buffer.from(body.key);
       const breaks = deps.breaks ?? NO_BREAKS;

@@ -3,9 +3,24 @@
  * guarantee at one site, so the simulator's checkers can be shown to catch it. A checker that has
  * never failed proves nothing. Production never passes a Breaks; every hook defaults to NO_BREAKS.
  */
-export type BreakName = 'skip-hint-storage' | 'read-repair-drops-siblings' | 'clock-merge-loses-entry' | 'ack-before-w' | 'reap-unconfirmed' | 'merkle-update-skipped';
+export type BreakName =
+  | 'skip-hint-storage'
+  | 'read-repair-drops-siblings'
+  | 'clock-merge-loses-entry'
+  | 'ack-before-w'
+  | 'reap-unconfirmed'
+  | 'merkle-update-skipped'
+  | 'datatype-write-drops-siblings';
 
-export const BREAK_NAMES: readonly BreakName[] = ['skip-hint-storage', 'read-repair-drops-siblings', 'clock-merge-loses-entry', 'ack-before-w', 'reap-unconfirmed', 'merkle-update-skipped'];
+export const BREAK_NAMES: readonly BreakName[] = [
+  'skip-hint-storage',
+  'read-repair-drops-siblings',
+  'clock-merge-loses-entry',
+  'ack-before-w',
+  'reap-unconfirmed',
+  'merkle-update-skipped',
+  'datatype-write-drops-siblings',
+];
 
 export interface Breaks {
   has(name: BreakName): boolean;

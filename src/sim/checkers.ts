@@ -153,7 +153,7 @@ export function checkCausalKeys(finalReads: ReadonlyMap<string, DvvSet>, keys: r
 }
 
 /** Every hint any running node holds for `key`, merged. */
-function hintsFor(nodes: readonly SimNode[], key: string): DvvSet {
+export function hintsFor(nodes: readonly SimNode[], key: string): DvvSet {
   let merged = EMPTY_DVVSET;
   for (const node of nodes) {
     if (node.state === 'crashed') continue;

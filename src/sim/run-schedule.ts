@@ -17,6 +17,8 @@ import {
 } from './checkers';
 import { checkMerkleConvergence } from './merkle-checker';
 import { MembershipChanges, changeMembership, isUnjoinedSpare, scriptedMembershipChanges } from './membership-changes';
+import { SetStateRegistry, checkCounters, checkSetResurrections } from './datatype-checkers';
+import { COUNTER_KEYS, SET_KEYS } from './datatype-workload';
 import { SimClock, drainMicrotasks, runFor } from './sim-clock';
 import { CALM_LINKS, SimNetwork } from './sim-network';
 import { DEFAULT_SIM_CLUSTER, SimClusterConfig, SimNode } from './sim-node';
@@ -87,6 +89,7 @@ export class SimCluster {
   readonly nodes: SimNode[] = [];
   readonly trace: Trace;
   readonly dots = new DotRegistry();
+  readonly setStates = new SetStateRegistry();
   /** Anything logged at error level by any node: the code says it should not happen. */
   readonly loggedErrors: string[] = [];
   readonly random: Random;
@@ -102,7 +105,10 @@ export class SimCluster {
     this.random = derive();
     this.clock = new SimClock(new ManualClock());
     this.network = new SimNetwork(this.clock, derive());
-    this.network.observe((_from, _to, body) => this.dots.observe(body));
+    this.network.observe((_from, _to, body) => {
+      this.dots.observe(body);
+      this.setStates.observe(body);
+    });
     const logger = this.#logger();
     const breaks = breaksOf(breakNames);
     const addresses = Array.from({ length: nodeCount }, (_, i) => `n${i + 1}:7000`);
@@ -227,7 +233,8 @@ export async function runSchedule(options: ScheduleOptions): Promise<ScheduleRes
     // Anti-entropy has run through the quiet periods: judge it before the full reads repair anything.
     const merkle = checkMerkleConvergence(nodes, nodes[0], options.cluster.n);
     const finalReads = new Map<string, DvvSet>();
-    const keys = [...new Set([...workload.acked.map((w) => w.key), ...workload.causalKeys.map((k) => k.key)])].sort();
+    const dataTypeKeys = options.workload.dataTypeClients > 0 ? [...COUNTER_KEYS, ...SET_KEYS] : [];
+    const keys = [...new Set([...workload.acked.map((w) => w.key), ...workload.causalKeys.map((k) => k.key), ...dataTypeKeys])].sort();
     const reader = nodes[0];
     for (const key of keys) {
       try {
@@ -248,6 +255,8 @@ export async function runSchedule(options: ScheduleOptions): Promise<ScheduleRes
       ...checkCausalKeys(finalReads, workload.causalKeys),
       ...checkDeletesStayDeleted(finalReads, workload.acked, nodes),
       ...checkSiblingCap(finalReads, cluster.dots),
+      ...checkCounters(finalReads, workload.increments, nodes, clock.nowMs()),
+      ...checkSetResurrections(finalReads, SET_KEYS, cluster.setStates, clock.nowMs()),
       ...cluster.dots.reusedDots,
       ...convergence.violations,
       ...merkle.violations,

@@ -1,9 +1,11 @@
 import { Coordinator } from '../coordinator/coordinator';
 import { Mutation } from '../coordinator/mutation';
-import { visibleValue } from '../coordinator/apply-mutation';
+import { readKeyValue } from '../datatypes/value';
+import { stringView } from '../datatypes/key-type';
 import { ReplyError } from '../lib/errors';
 import { Random } from '../lib/random';
 import { EMPTY_VERSION_VECTOR, VersionVector, join, siblings } from '../versioning/dvvset';
+import { IncrementRecord, runDataTypeClient } from './datatype-workload';
 import { SimClock } from './sim-clock';
 import { SimNode } from './sim-node';
 import { Trace } from './trace';
@@ -44,9 +46,11 @@ export interface WorkloadOptions {
   readonly sharedKeys: number;
   readonly thinkMinMs: number;
   readonly thinkMaxMs: number;
+  /** Clients of counters and sets (datatype-workload.ts). */
+  readonly dataTypeClients: number;
 }
 
-export const DEFAULT_WORKLOAD: WorkloadOptions = { sharedClients: 4, causalClients: 2, sharedKeys: 6, thinkMinMs: 20, thinkMaxMs: 400 };
+export const DEFAULT_WORKLOAD: WorkloadOptions = { sharedClients: 4, causalClients: 2, sharedKeys: 6, thinkMinMs: 20, thinkMaxMs: 400, dataTypeClients: 3 };
 
 /** What a client sees when the node it talks to dies mid-call. */
 const CONNECTION_LOST = Symbol('connection lost');
@@ -61,6 +65,8 @@ export class Workload {
   readonly acked: AckedWrite[] = [];
   readonly causalKeys: CausalKey[] = [];
   readonly violations: string[] = [];
+  /** Every INCRBY the data type clients sent, acknowledged or not. */
+  readonly increments: IncrementRecord[] = [];
   failures = 0;
   indeterminate = 0;
   reads = 0;
@@ -87,6 +93,15 @@ export class Workload {
     this.#running = true;
     for (let i = 0; i < this.#o.sharedClients; i++) this.#clients.push(this.#sharedClient(`c${i}`));
     for (let i = 0; i < this.#o.causalClients; i++) this.#clients.push(this.#causalClient(`s${i}`));
+    const deps = {
+      random: this.#random,
+      running: () => this.#running,
+      think: () => this.#clock.sleep(this.#think()),
+      pickNode: () => this.#pickNode(),
+      call: <T>(node: SimNode, fn: (c: Coordinator) => Promise<T>) => this.#call(node, fn),
+      log: (line: string) => this.#log(line),
+    };
+    for (let i = 0; i < this.#o.dataTypeClients; i++) this.#clients.push(runDataTypeClient(`d${i}`, deps, this.increments));
   }
 
   /** Clients finish the operation in flight and stop. */
@@ -125,8 +140,8 @@ export class Workload {
         this.reads++;
         if (read.ok) {
           contexts.set(key, join(read.value));
-          const visible = visibleValue(read.value, this.#clock.nowMs());
-          this.#log(`${name} ${node.nodeId} GET ${key} -> ${visible ? visible.data.toString() : 'nil'} (${siblings(read.value).length} siblings)`);
+          const visible = stringView(readKeyValue(read.value, this.#clock.nowMs()));
+          this.#log(`${name} ${node.nodeId} GET ${key} -> ${visible ? visible.toString() : 'nil'} (${siblings(read.value).length} siblings)`);
         } else this.#log(`${name} ${node.nodeId} GET ${key} failed: ${read.why}`);
       }
     }

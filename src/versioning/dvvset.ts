@@ -20,6 +20,12 @@
  * Pure: no I/O, no clocks; time comes in as `nowMs`.
  */
 
+/**
+ * What a version's `data` holds: a plain string, or the state of a conflict-free replicated data
+ * type (src/datatypes), merged with its concurrent siblings of the same kind when read.
+ */
+export type ValueKind = 'string' | 'counter' | 'set';
+
 export interface Version {
   readonly data: Buffer;
   readonly tombstone: boolean;
@@ -28,7 +34,16 @@ export interface Version {
   readonly expiresAtMs: number;
   /** The FLUSHALL generation it was written in (absent = 0); see versioning/flush.ts. */
   readonly flushGeneration?: number;
+  /** Absent means 'string' (every version written before kinds existed). */
+  readonly kind?: ValueKind;
 }
+
+/** A version's kind, absent read as 'string'. */
+export function kindOf(version: Version): ValueKind {
+  return version.kind ?? 'string';
+}
+
+const KIND_RANK: Readonly<Record<ValueKind, number>> = { string: 0, counter: 1, set: 2 };
 
 /** The event that created a version: the actor's `counter`-th write to this key. */
 export interface Dot {
@@ -181,6 +196,8 @@ export function compareVersions(a: Version, b: Version): number {
   if (a.timestampMs !== b.timestampMs) return a.timestampMs < b.timestampMs ? -1 : 1;
   if (a.tombstone !== b.tombstone) return a.tombstone ? 1 : -1;
   if (a.expiresAtMs !== b.expiresAtMs) return a.expiresAtMs < b.expiresAtMs ? -1 : 1;
+  const kinds = KIND_RANK[kindOf(a)] - KIND_RANK[kindOf(b)];
+  if (kinds !== 0) return kinds;
   return Buffer.compare(a.data, b.data);
 }
 

@@ -11,7 +11,7 @@
  * (the Store returns copies; network frames are not recycled).
  */
 import { dynkv } from '../generated/proto';
-import { compareActors, type ClockEntry, type DvvSet, type Version } from './dvvset';
+import { compareActors, type ClockEntry, type DvvSet, type ValueKind, type Version } from './dvvset';
 import { uint64ToNumber } from './uint64';
 
 export class InvalidRecordError extends Error {
@@ -34,6 +34,7 @@ export function encodeRecord(set: DvvSet): Buffer {
         timestampMs: version.timestampMs,
         expiresAtMs: version.expiresAtMs,
         flushGeneration: version.flushGeneration,
+        kind: KIND_TO_WIRE[version.kind ?? 'string'],
       })),
     })),
   };
@@ -65,6 +66,12 @@ export function decodeRecord(bytes: Buffer): DvvSet {
   return { entries };
 }
 
+const KIND_TO_WIRE: Readonly<Record<ValueKind, dynkv.record.ValueKind>> = {
+  string: dynkv.record.ValueKind.VALUE_KIND_STRING,
+  counter: dynkv.record.ValueKind.VALUE_KIND_COUNTER,
+  set: dynkv.record.ValueKind.VALUE_KIND_SET,
+};
+
 function decodeVersion(version: dynkv.record.IVersion): Version {
   const data = version.data;
   const decoded: Version = {
@@ -73,9 +80,25 @@ function decodeVersion(version: dynkv.record.IVersion): Version {
     timestampMs: uint(version.timestampMs, 'timestamp_ms'),
     expiresAtMs: uint(version.expiresAtMs, 'expires_at_ms'),
   };
-  // Generation 0 stays absent, so records from before any flush decode exactly as written.
+  // Generation 0 and the string kind stay absent, so records from before either decode exactly as
+  // written, and old and new string records compare equal.
   const flushGeneration = version.flushGeneration ?? 0;
-  return flushGeneration === 0 ? decoded : { ...decoded, flushGeneration };
+  const kind = kindFromWire(version.kind);
+  return { ...decoded, ...(kind === 'string' ? {} : { kind }), ...(flushGeneration === 0 ? {} : { flushGeneration }) };
+}
+
+function kindFromWire(kind: number | null | undefined): ValueKind {
+  switch (kind ?? 0) {
+    case dynkv.record.ValueKind.VALUE_KIND_STRING:
+      return 'string';
+    case dynkv.record.ValueKind.VALUE_KIND_COUNTER:
+      return 'counter';
+    case dynkv.record.ValueKind.VALUE_KIND_SET:
+      return 'set';
+    default:
+      // A kind from a newer node: refusing the record is safer than reading its bytes as a string.
+      throw new InvalidRecordError(`unknown value kind ${kind}`);
+  }
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -129,7 +129,7 @@ describe('TcpTransport', () => {
     const [a, b] = await Promise.all([startTransport({ nodeId: 'alpha' }), startTransport({ nodeId: 'beta' })]);
     expect(await b.request(address(a), { kind: 'ping' }, 1000)).toEqual({ kind: 'pong' });
     const state = Buffer.from('members');
-    expect(await b.request(address(a), { kind: 'gossipPush', state }, 1000)).toEqual({ kind: 'gossipReply', state });
+    expect(await b.request(address(a), { kind: 'gossipPush', state }, 1000)).toEqual({ kind: 'gossipReply', state, flushGeneration: 0 });
     expect(await a.request(address(b), { kind: 'ping' }, 1000)).toEqual({ kind: 'pong' });
     expect(seenFrom.slice(-3)).toEqual(['beta', 'beta', 'alpha']);
   });
@@ -139,7 +139,7 @@ describe('TcpTransport', () => {
     const replies = await Promise.all(
       Array.from({ length: 1000 }, (_, i) => b.request(address(a), { kind: 'gossipPush', state: Buffer.from(`state-${i}`) }, 5000)),
     );
-    replies.forEach((reply, i) => expect(reply).toEqual({ kind: 'gossipReply', state: Buffer.from(`state-${i}`) }));
+    replies.forEach((reply, i) => expect(reply).toEqual({ kind: 'gossipReply', state: Buffer.from(`state-${i}`), flushGeneration: 0 }));
     expect(b.stats.connectAttempts).toBe(1);
     expect(a.stats.inboundAccepted).toBe(1);
   });

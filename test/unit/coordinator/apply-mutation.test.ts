@@ -1,9 +1,13 @@
-import { applyMutation, visibleValue } from '../../../src/coordinator/apply-mutation';
+import { applyMutation } from '../../../src/coordinator/apply-mutation';
+import { decodeCounter } from '../../../src/datatypes/codec';
+import { counterValue } from '../../../src/datatypes/pn-counter';
+import { readKeyValue } from '../../../src/datatypes/value';
 import { Mutation } from '../../../src/coordinator/mutation';
 import { DvvSet, EMPTY_DVVSET, EMPTY_VERSION_VECTOR, join, update } from '../../../src/versioning/dvvset';
 
 const NOW = 1_000_000;
 const LIMITS = { valueBytesMax: 16 };
+const WRITER = { actor: 'node-c.01', counter: 1 };
 const b = (text: string) => Buffer.from(text);
 
 function stored(value: string | null, expiresAtMs = 0, base: DvvSet = EMPTY_DVVSET): DvvSet {
@@ -12,7 +16,7 @@ function stored(value: string | null, expiresAtMs = 0, base: DvvSet = EMPTY_DVVS
 }
 
 function outcome(mutation: Mutation, current: DvvSet = EMPTY_DVVSET) {
-  const result = applyMutation(mutation, current, NOW, LIMITS);
+  const result = applyMutation(mutation, current, NOW, LIMITS, WRITER);
   return { result: result.result, write: result.write, context: result.write ? result.context : undefined };
 }
 
@@ -35,11 +39,12 @@ describe('set', () => {
 });
 
 describe('read-modify-write', () => {
-  test('incrby parses, adds, keeps the TTL and refuses overflow and non-integers', () => {
+  test('incrby makes a counter from an integer string, keeps the TTL and refuses overflow and non-integers', () => {
     expect(outcome({ kind: 'incrby', delta: 5n }).result).toEqual({ kind: 'integer', value: 5n });
     const withTtl = outcome({ kind: 'incrby', delta: -7n }, stored('10', NOW + 99));
     expect(withTtl.result).toEqual({ kind: 'integer', value: 3n });
-    expect(withTtl.write).toEqual({ data: b('3'), tombstone: false, expiresAtMs: NOW + 99 });
+    expect(withTtl.write).toMatchObject({ kind: 'counter', tombstone: false, expiresAtMs: NOW + 99 });
+    expect(counterValue(decodeCounter(withTtl.write!.data))).toBe(3n);
     expect(() => outcome({ kind: 'incrby', delta: 1n }, stored('x'))).toThrow('ERR value is not an integer or out of range');
     expect(() => outcome({ kind: 'incrby', delta: 1n }, stored('9223372036854775807'))).toThrow('ERR increment or decrement would overflow');
   });
@@ -76,11 +81,11 @@ test('vset and vdel supersede exactly their context', () => {
   expect(outcome({ kind: 'vdel', context: EMPTY_VERSION_VECTOR }).write?.tombstone).toBe(true);
 });
 
-test('visibleValue picks the last writer and hides tombstones and expired values', () => {
-  expect(visibleValue(EMPTY_DVVSET, NOW)).toBeUndefined();
-  expect(visibleValue(stored(null), NOW)).toBeUndefined();
-  expect(visibleValue(stored('v', NOW), NOW)).toBeUndefined();
+test('readKeyValue picks the last writer and hides tombstones and expired values', () => {
+  expect(readKeyValue(EMPTY_DVVSET, NOW).kind).toBe('none');
+  expect(readKeyValue(stored(null), NOW).kind).toBe('none');
+  expect(readKeyValue(stored('v', NOW), NOW).kind).toBe('none');
   const older = stored('older');
   const siblings = update(older, EMPTY_VERSION_VECTOR, 'node-b', { data: b('newer'), tombstone: false, timestampMs: NOW, expiresAtMs: 0 }, NOW);
-  expect(visibleValue(siblings, NOW)?.data).toEqual(b('newer'));
+  expect(readKeyValue(siblings, NOW)).toMatchObject({ kind: 'string', data: b('newer') });
 });

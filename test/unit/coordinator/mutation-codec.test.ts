@@ -17,7 +17,14 @@ const examples: Mutation[] = [
   { kind: 'persist' },
   { kind: 'vset', value: b('x'), context: new Map([['n-a', 3], ['n-b', 1]]), expiresAtMs: 42 },
   { kind: 'vdel', context: new Map() },
+  { kind: 'sadd', members: [b('apple'), Buffer.from([0, 255]), b('')] },
+  { kind: 'srem', members: [b('apple')] },
 ];
+
+test('SADD and SREM without members are refused', () => {
+  expect(() => decodeMutation(encodeMutation({ kind: 'sadd', members: [] }))).toThrow(InvalidMutationError);
+  expect(() => decodeMutation(encodeMutation({ kind: 'srem', members: [] }))).toThrow(InvalidMutationError);
+});
 
 test.each(examples.map((m) => [m.kind, m]))('%s round-trips exactly', (_kind, mutation) => {
   expect(decodeMutation(encodeMutation(mutation))).toEqual(mutation);
