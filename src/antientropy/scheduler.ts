@@ -113,8 +113,11 @@ export class AntiEntropyScheduler {
     }
     this.#turns.set(plan.partition, (this.#turns.get(plan.partition) ?? 0) + 1);
     this.#running = true;
+    let repaired = false;
     try {
-      this.#record(plan.partition, plan.peer, await this.#o.exchange.run(plan.partition, plan.peer));
+      const result = await this.#o.exchange.run(plan.partition, plan.peer);
+      this.#record(plan.partition, plan.peer, result);
+      repaired = result.keysPulled + result.keysPushed > 0;
     } catch (err) {
       // A full disk or a closed store: nothing was acknowledged; the next cycle tries again.
       this.#failed++;
@@ -123,6 +126,10 @@ export class AntiEntropyScheduler {
     } finally {
       this.#running = false;
     }
+    // Catching up (a node back from an outage, or refilled after a disk loss): while exchanges
+    // find differences, the next one starts at once instead of a tick later. Repairs still take
+    // from the background budget, so this never outruns what clients leave over.
+    if (repaired && this.#timer !== undefined) this.#o.clock.defer(() => void this.tick());
   }
 
   #record(partition: number, peer: string, result: ExchangeResult): void {
