@@ -179,7 +179,7 @@ describe('TcpTransport', () => {
       expect(error.code).toBe('UNREACHABLE');
       expect(error.message).toMatch(/next in \d+ ms/);
     }
-    expect(performance.now() - started).toBeLessThan(25);
+    expect(performance.now() - started).toBeLessThan(500); // 20 timeouts would take 20 s; a busy machine may still take a while
     expect(b.stats.connectAttempts).toBe(1);
     // A malformed address (gossip could carry one) fails the request, not the node.
     const malformed = await peerError(b.request({ host: '127.0.0.1', port: 70000 }, { kind: 'ping' }, 1000));
