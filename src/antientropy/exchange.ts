@@ -119,7 +119,7 @@ export class AntiEntropyExchange {
   /** Repair `keys` (localOnly: those the peer lacks, so nothing to fetch). False when the budget said no. */
   async #repair(partition: number, peer: string, keys: readonly Buffer[], localOnly: ReadonlySet<string>, counts: { keysPulled: number; keysPushed: number }): Promise<boolean> {
     const { replica, clock } = this.#o;
-    if (!this.#o.budget.tryTake(clock.nowMs(), keys.length)) return false;
+    if (!this.#o.budget.tryTake(clock.monotonicMs(), keys.length)) return false;
     const remote = await this.#fetch(partition, peer, keys.filter((key) => !localOnly.has(key.toString('latin1'))));
     const nowMs = clock.nowMs();
     const pushes: Array<{ key: Buffer; set: DvvSet }> = [];

@@ -80,7 +80,7 @@ export class TombstoneReaper {
   async round(): Promise<void> {
     if (this.#running) return;
     const { replica, budget, clock, logger } = this.#o;
-    if (!budget.tryTake(clock.nowMs(), REAP_BATCH_MAX)) return;
+    if (!budget.tryTake(clock.monotonicMs(), REAP_BATCH_MAX)) return;
     this.#running = true;
     try {
       const candidates = replica.takeReapCandidates(REAP_BATCH_MAX);

@@ -2,6 +2,7 @@ import type { ClusterView } from '../coordinator/cluster-view';
 import type { ReplicaClient } from '../coordinator/replica-client';
 import { Clock, TimerHandle } from '../lib/clock';
 import { Logger } from '../lib/log';
+import { BackgroundBudget } from '../overload/background-budget';
 import { HintStore } from '../replica/hint-store';
 import { DvvSet, equalSets } from '../versioning/dvvset';
 
@@ -17,6 +18,8 @@ export interface HintDeliveryOptions {
   readonly batchMax: number;
   /** Commit what the round removed. */
   readonly commit: () => Promise<void>;
+  /** The node's shared background budget: a round takes a token per hint it may send. */
+  readonly budget: BackgroundBudget;
 }
 
 export const HINT_DELIVERY_INTERVAL_MS = 1000;
@@ -45,6 +48,7 @@ export class HintDelivery {
 
   stop(): void {
     this.#timer?.cancel();
+    this.#timer = undefined;
   }
 
   get delivered(): number {
@@ -58,20 +62,31 @@ export class HintDelivery {
   /** One round; a round still running when the next is due makes that one a no-op. */
   async round(): Promise<void> {
     if (this.#running) return;
+    const targets = [...this.#o.hints.pending()].filter(([target]) => target !== this.#o.view.selfId && this.#o.view.isUsable(target));
+    if (targets.length === 0) return;
+    const held = targets.reduce((sum, [, count]) => sum + count, 0);
+    const batchMax = Math.min(this.#o.batchMax, held);
+    if (!this.#o.budget.tryTake(this.#o.clock.monotonicMs(), batchMax)) return;
     this.#running = true;
+    let sent = 0;
     try {
-      let budget = this.#o.batchMax;
-      for (const target of [...this.#o.hints.pending().keys()]) {
+      let budget = batchMax;
+      for (const [target] of targets) {
         if (budget <= 0) break;
-        if (target === this.#o.view.selfId || !this.#o.view.isUsable(target)) continue;
-        budget -= await this.#deliverTo(target, budget);
+        const count = await this.#deliverTo(target, budget);
+        budget -= count;
+        sent += count;
       }
     } catch (err) {
       // A full disk or a failed commit: the hints are still there; the next round tries again.
       this.#o.logger.warn({ err: (err as Error).message }, 'hint delivery round failed');
+      sent = 0;
     } finally {
       this.#running = false;
     }
+    // A full batch went out: more are waiting. The next round starts at once, not a second
+    // later, for as long as the background budget (which shrinks when clients are busy) allows.
+    if (sent >= this.#o.batchMax && this.#timer !== undefined) this.#o.clock.defer(() => void this.round());
   }
 
   async #deliverTo(target: string, budget: number): Promise<number> {

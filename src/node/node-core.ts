@@ -127,6 +127,7 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     intervalMs: HINT_DELIVERY_INTERVAL_MS,
     batchMax: HINT_DELIVERY_BATCH_MAX,
     commit: () => replica.commit(),
+    budget,
   });
   const exchange = new AntiEntropyExchange({
     replica,

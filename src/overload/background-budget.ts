@@ -50,7 +50,10 @@ export class BackgroundBudget {
     return this.#busy;
   }
 
-  /** Take `records` units if the budget has them now. */
+  /**
+   * Take `records` units if the budget has them now. Every caller passes the same kind of time,
+   * the Clock's `monotonicMs()`, so a wall clock stepping back cannot refill the bucket.
+   */
   tryTake(nowMs: number, records: number): boolean {
     const rate = this.busy(nowMs) ? this.#limits.recordsPerSecondBusy : this.#limits.recordsPerSecondIdle;
     if (this.#refilledAtMs !== undefined && nowMs > this.#refilledAtMs) {

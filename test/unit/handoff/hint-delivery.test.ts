@@ -1,6 +1,7 @@
 import type { ClusterView } from '../../../src/coordinator/cluster-view';
 import type { ReplicaClient } from '../../../src/coordinator/replica-client';
 import { HintDelivery } from '../../../src/handoff/hint-delivery';
+import { BackgroundBudget } from '../../../src/overload/background-budget';
 import { ManualClock } from '../../../src/lib/clock';
 import { createSilentLogger } from '../../../src/lib/log';
 import { HintStore } from '../../../src/replica/hint-store';
@@ -24,7 +25,7 @@ function setup(usable: boolean) {
     clock.runDeferred();
     await done;
   };
-  const delivery = new HintDelivery({ hints, replicas, view, clock, logger: createSilentLogger(), intervalMs: 1000, batchMax: 10, commit });
+  const delivery = new HintDelivery({ hints, replicas, view, clock, logger: createSilentLogger(), intervalMs: 1000, batchMax: 10, commit, budget: new BackgroundBudget(() => 0) });
   return { hints, sent, delivery, commit };
 }
 
