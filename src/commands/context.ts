@@ -82,6 +82,8 @@ export interface ClusterInfo {
   transferStats(): TransferStats;
   /** This node's membership status: up, joining, leaving, or removed once its leave completed. */
   memberStatus(): string;
+  /** Deletes and flushes (INFO): the FLUSHALL generation, hints delivered, tombstones reaped. */
+  lifecycleStats(): { flushGeneration: number; hintsDelivered: number; tombstonesReaped: number; reapsDeferred: number };
 }
 
 export interface TransferRow {

@@ -95,6 +95,7 @@ const replication: Section = (node) => [
 const cluster: Section = (node) => {
   const ae = node.cluster.antiEntropy();
   const transfer = node.cluster.transferStats();
+  const lifecycle = node.cluster.lifecycleStats();
   return [
     ['cluster_enabled', 0],
     ['dynkv_partitions', node.config.partitions],
@@ -114,6 +115,11 @@ const cluster: Section = (node) => {
     ['transfer_records_dropped', transfer.recordsDropped],
     ['transfer_batches_failed', transfer.batchesFailed],
     ['transfer_records_received', transfer.recordsReceived],
+    // Hinted handoff, tombstone reaping (src/antientropy/tombstone-reaper.ts) and FLUSHALL.
+    ['hints_delivered', lifecycle.hintsDelivered],
+    ['tombstones_reaped', lifecycle.tombstonesReaped],
+    ['tombstone_reaps_deferred', lifecycle.reapsDeferred],
+    ['dynkv_flush_generation', lifecycle.flushGeneration],
   ];
 };
 
