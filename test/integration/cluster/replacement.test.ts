@@ -10,7 +10,7 @@ import { NodeProcess, eventually } from '../../helpers/node-process';
 import { client, closeAll, startCluster, startNode, waitForRing } from '../../helpers/cluster';
 
 const ARGS = ['--n', '3', '--r', '2', '--w', '2', '--request-timeout', '500'];
-const KEYS = 200;
+const KEYS = 500;
 /** Anti-entropy covers 64 partitions in about 16 s per pass; allow failure detection and two passes. */
 const REFILL_TIMEOUT_MS = 45_000;
 
