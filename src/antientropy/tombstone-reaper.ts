@@ -33,6 +33,11 @@ export const REAP_BATCH_MAX = 64;
  */
 export const REAP_RING_SETTLED_MS = 60_000;
 
+/** The settle period used: never longer than the grace itself (tests run with a grace of seconds). */
+export function ringSettledMs(tombstoneGraceMs: number): number {
+  return Math.min(REAP_RING_SETTLED_MS, tombstoneGraceMs);
+}
+
 /**
  * SPEC 3.5, deletes stay deleted: a dead record (tombstones and expired values, past the grace
  * period) is removed from this replica only once every primary of its key answered that it holds
@@ -100,7 +105,7 @@ export class TombstoneReaper {
       this.#ringChangedAtMs = nowMs;
     }
     this.#ringSeen = owners;
-    return nowMs - this.#ringChangedAtMs >= REAP_RING_SETTLED_MS;
+    return nowMs - this.#ringChangedAtMs >= ringSettledMs(this.#o.tombstoneGraceMs);
   }
 
   async #reapOne(partition: number, key: Buffer): Promise<boolean> {

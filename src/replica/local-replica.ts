@@ -34,8 +34,12 @@ export const SWEEP_RETRY_MS = 1000;
 
 /** Records waiting for the reaper to confirm every replica holds them; more wait for a later sweep. */
 export const REAP_CANDIDATES_MAX = 10_000;
-/** When a reap was not confirmed (a replica down, or holding more), how long until it is tried again. */
+/**
+ * When a reap was not confirmed (a replica down, or holding more), how long until it is tried
+ * again: a minute, or the grace itself when that is shorter (tests run with a grace of seconds).
+ */
 export const REAP_RETRY_MS = 60_000;
+const REAP_RETRY_MIN_MS = 1000;
 
 /** Where the node's FLUSHALL generation is kept in the `meta` table. */
 const FLUSH_GENERATION_KEY = Buffer.from('flush-generation', 'utf8');
@@ -260,7 +264,8 @@ export class LocalReplica {
       // again later in case the reaper cannot confirm it.
       const candidateKey = dataKey(partition, key).toString('latin1');
       if (this.#reapCandidates.size < REAP_CANDIDATES_MAX) this.#reapCandidates.set(candidateKey, { partition, key });
-      this.#store.put('expiry', expiryKey(nowMs + REAP_RETRY_MS, partition, key), Buffer.alloc(0));
+      const retryMs = Math.max(REAP_RETRY_MIN_MS, Math.min(REAP_RETRY_MS, this.#tombstoneGraceMs));
+      this.#store.put('expiry', expiryKey(nowMs + retryMs, partition, key), Buffer.alloc(0));
       return;
     }
     if (decision.kind === 'reap') {

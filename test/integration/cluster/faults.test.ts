@@ -4,7 +4,9 @@
  * - a two-way partition with writes on both sides (plain, versioned and a set), healed: every
  *   node converges through anti-entropy and read repair, a removed set member stays removed;
  * - SIGSTOP / SIGCONT of a node while writes go on: it catches up;
- * - kill -9 of a node during writes and a restart: the writes it missed reach it within seconds.
+ * - kill -9 of a node during writes and a restart: the writes it missed reach it within seconds;
+ * - a delete made while a replica holding the value is cut off: nobody reaps the tombstone until
+ *   that replica holds it too, and the value never comes back (SPEC 3.5).
  * No acknowledged write is lost in any of them.
  */
 import type Redis from 'ioredis';
@@ -22,7 +24,8 @@ beforeAll(async () => {
   const proxyPorts = await Promise.all(IDS.map(() => freePort()));
   const seed = `127.0.0.1:${proxyPorts[0]}`;
   for (const [i, id] of IDS.entries()) {
-    const args = ['--n', '3', '--r', '2', '--w', '2', '--node-id', id, '--advertise-peer-port', String(proxyPorts[i])];
+    // A short tombstone grace, so the reaping test below sees tombstones reaped within seconds.
+    const args = ['--n', '3', '--r', '2', '--w', '2', '--tombstone-grace', '2000', '--node-id', id, '--advertise-peer-port', String(proxyPorts[i])];
     const node = await NodeProcess.start({ args: i === 0 ? args : [...args, '--seeds', seed] });
     nodes.push(node);
     proxies.push(await PartitionProxy.start(proxyPorts[i]!, node.peerPort));
@@ -141,4 +144,38 @@ test('kill -9 during writes: the keys written while the node was down are on it 
   const catchUpMs = Date.now() - restartedAt;
   process.stdout.write(`kill -9 test: C held all ${expected} keys ${catchUpMs} ms after its restart began\n`);
   for (const key of acked.slice(-20)) expect(await c.get(key)).toBe(`k${key.split(':')[1]}`);
+}, 120_000);
+
+async function infoField(redis: Redis, field: string): Promise<number> {
+  return Number(new RegExp(`^${field}:(\\d+)`, 'm').exec(await redis.info('cluster'))?.[1] ?? NaN);
+}
+
+test('a tombstone is reaped only once every replica holds it; the deleted value never comes back', async () => {
+  const [a, b, c] = clients as [Redis, Redis, Redis];
+  const keys = Array.from({ length: 20 }, (_, i) => `reaped:${i}`);
+  for (const key of keys) expect(await a.set(key, 'old')).toBe('OK');
+  await eventually(async () => (await Promise.all(clients.map((redis) => redis.exists(...keys)))).every((n) => n === keys.length), 10_000);
+  const reapedBefore = await Promise.all(clients.map((redis) => infoField(redis, 'tombstones_reaped')));
+
+  isolate(2);
+  await Promise.all([0, 1].map((i) => waitForStatus(nodes[i]!, IDS[2], 'down', 15_000)));
+  expect(await a.del(...keys)).toBe(keys.length);
+  // Well past the 2 s grace: A and B hold the tombstones, cannot confirm with C, and keep them.
+  await sleep(6_000);
+  for (const [i, redis] of [a, b].entries()) {
+    expect(await infoField(redis, 'tombstones_reaped')).toBe(reapedBefore[i]);
+    expect(await infoField(redis, 'tombstone_reaps_deferred')).toBeGreaterThan(0);
+  }
+
+  healAll();
+  await Promise.all([0, 1].map((i) => waitForStatus(nodes[i]!, IDS[2], 'up', 15_000)));
+  // Anti-entropy gives C the tombstones; then every replica confirms and reaps its own.
+  await eventually(async () => {
+    const reaped = await Promise.all(clients.map((redis) => infoField(redis, 'tombstones_reaped')));
+    return reaped.every((count, i) => count - reapedBefore[i]! >= keys.length);
+  }, 60_000);
+  for (const redis of [a, b, c]) {
+    expect(await redis.exists(...keys)).toBe(0);
+    for (const key of keys.slice(0, 5)) expect(await redis.call('VGET', key, 'R', '3')).toEqual(['', []]);
+  }
 }, 120_000);
