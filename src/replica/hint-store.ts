@@ -14,6 +14,9 @@ import { decodeRecord, encodeRecord } from '../versioning/record-codec';
 /** Distinct keys held for one target before new ones are refused (the write then misses that replica). */
 export const HINTS_PER_TARGET_MAX = 100_000;
 
+/** Bytes of hints (keys and records) held for one target before new ones are refused. */
+export const HINT_BYTES_PER_TARGET_MAX = 1024 * 1024 * 1024;
+
 export class HintLimitError extends Error {
   override name = 'HintLimitError';
 }
@@ -22,6 +25,7 @@ export class HintStore {
   readonly #store: Store;
   readonly #logger: Logger;
   readonly #counts = new Map<string, number>();
+  readonly #bytes = new Map<string, number>();
   readonly #flushGeneration: () => number;
   #refused = 0;
 
@@ -30,9 +34,10 @@ export class HintStore {
     this.#store = store;
     this.#logger = logger;
     this.#flushGeneration = flushGeneration;
-    this.#store.scan('hints', {}, (key) => {
+    this.#store.scan('hints', {}, (key, value) => {
       const { target } = parseHintKey(key);
       this.#counts.set(target, (this.#counts.get(target) ?? 0) + 1);
+      this.#addBytes(target, key.length + value.length);
       return true;
     });
   }
@@ -57,13 +62,27 @@ export class HintStore {
     const current = existing === undefined ? EMPTY_DVVSET : decodeRecord(existing);
     const merged = sync(current, incoming);
     if (existing !== undefined && equalSets(current, merged)) return;
-    this.#store.put('hints', storeKey, encodeRecord(merged));
+    const encoded = encodeRecord(merged);
+    const growth = encoded.length - (existing?.length ?? -storeKey.length);
+    const held = this.#bytes.get(target) ?? 0;
+    if (growth > 0 && held + growth > HINT_BYTES_PER_TARGET_MAX) {
+      this.#refused++;
+      this.#logger.warn({ target, bytes: held }, 'hint refused: too many bytes of hints held for this node');
+      throw new HintLimitError(`too many bytes of hints held for ${target} (${held})`);
+    }
+    this.#store.put('hints', storeKey, encoded);
+    this.#addBytes(target, growth);
     if (existing === undefined) this.#counts.set(target, count + 1);
   }
 
   /** Hints held per target node (RING STATUS, INFO). */
   pending(): ReadonlyMap<string, number> {
     return this.#counts;
+  }
+
+  /** Bytes of hints held for `target` (keys and records). */
+  bytesFor(target: string): number {
+    return this.#bytes.get(target) ?? 0;
   }
 
   get refused(): number {
@@ -87,15 +106,24 @@ export class HintStore {
     });
     for (const key of keys) this.#store.delete('hints', key);
     this.#counts.clear();
+    this.#bytes.clear();
   }
 
   /** Drop a delivered hint (only after its target acknowledged it). */
   remove(target: string, partition: number, key: Buffer): void {
     const storeKey = hintKey(target, partition, key);
-    if (this.#store.get('hints', storeKey) === undefined) return;
+    const existing = this.#store.get('hints', storeKey);
+    if (existing === undefined) return;
     this.#store.delete('hints', storeKey);
+    this.#addBytes(target, -(storeKey.length + existing.length));
     const count = (this.#counts.get(target) ?? 1) - 1;
     if (count <= 0) this.#counts.delete(target);
     else this.#counts.set(target, count);
+  }
+
+  #addBytes(target: string, delta: number): void {
+    const bytes = (this.#bytes.get(target) ?? 0) + delta;
+    if (bytes <= 0) this.#bytes.delete(target);
+    else this.#bytes.set(target, bytes);
   }
 }

@@ -39,3 +39,20 @@ test('hints for one key merge; counts are per target; removal after delivery', a
   expect(hints.pending().get('n-down')).toBe(1);
   expect(hints.read('n-down', 3, Buffer.from('k'))).toEqual(EMPTY_DVVSET);
 });
+
+test('bytes held per target are tracked exactly, survive a restart, and drop to zero when delivered', async () => {
+  const { store, commit, hints } = await setup();
+  const record = update(EMPTY_DVVSET, EMPTY_VERSION_VECTOR, 'n-a', version('x'.repeat(1000), 1), 1);
+  hints.add('n-down', 1, Buffer.from('k1'), record);
+  hints.add('n-down', 2, Buffer.from('k2'), record);
+  await commit();
+  let stored = 0;
+  store.scan('hints', {}, (key, value) => ((stored += key.length + value.length), true));
+  expect(hints.bytesFor('n-down')).toBe(stored);
+  expect(stored).toBeGreaterThan(2000);
+  expect(new HintStore(store, createSilentLogger()).bytesFor('n-down')).toBe(stored);
+  hints.remove('n-down', 1, Buffer.from('k1'));
+  hints.remove('n-down', 2, Buffer.from('k2'));
+  await commit();
+  expect(hints.bytesFor('n-down')).toBe(0);
+});
