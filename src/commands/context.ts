@@ -83,7 +83,7 @@ export interface ClusterInfo {
   /** This node's membership status: up, joining, leaving, or removed once its leave completed. */
   memberStatus(): string;
   /** Deletes and flushes (INFO): the FLUSHALL generation, hints delivered, tombstones reaped. */
-  lifecycleStats(): { flushGeneration: number; hintsDelivered: number; tombstonesReaped: number; reapsDeferred: number };
+  lifecycleStats(): { flushGeneration: number; hintsDelivered: number; hintsRefused: number; tombstonesReaped: number; reapsDeferred: number };
 }
 
 export interface TransferRow {

@@ -117,6 +117,7 @@ const cluster: Section = (node) => {
     ['transfer_records_received', transfer.recordsReceived],
     // Hinted handoff, tombstone reaping (src/antientropy/tombstone-reaper.ts) and FLUSHALL.
     ['hints_delivered', lifecycle.hintsDelivered],
+    ['hints_refused', lifecycle.hintsRefused],
     ['tombstones_reaped', lifecycle.tombstonesReaped],
     ['tombstone_reaps_deferred', lifecycle.reapsDeferred],
     ['dynkv_flush_generation', lifecycle.flushGeneration],

@@ -189,6 +189,6 @@ function clusterInfo(core: NodeCore, n: number): ClusterInfo {
     transfers: () => transfer.transfers().map((t) => ({ ...t, from: membership.selfId, to: t.targets })),
     transferStats: () => ({ ...transfer.stats, recordsReceived: transferReceived.records, recordsMerged: transferReceived.merged }),
     memberStatus: () => membership.status,
-    lifecycleStats: () => ({ flushGeneration: replica.flushGeneration, hintsDelivered: core.handoff.delivered, tombstonesReaped: core.reaper.reaped, reapsDeferred: core.reaper.deferred }),
+    lifecycleStats: () => ({ flushGeneration: replica.flushGeneration, hintsDelivered: core.handoff.delivered, hintsRefused: hints.refused, tombstonesReaped: core.reaper.reaped, reapsDeferred: core.reaper.deferred }),
   };
 }

@@ -103,7 +103,7 @@ export function fakeNode(specs: readonly CommandSpec[], config: NodeConfig = fak
       transfers: () => [],
       transferStats: () => ({ partitions: 0, partitionsCompleted: 0, recordsSent: 0, recordsDropped: 0, batchesFailed: 0, recordsReceived: 0, recordsMerged: 0 }),
       memberStatus: () => 'up',
-      lifecycleStats: () => ({ flushGeneration: 0, hintsDelivered: 0, tombstonesReaped: 0, reapsDeferred: 0 }),
+      lifecycleStats: () => ({ flushGeneration: 0, hintsDelivered: 0, hintsRefused: 0, tombstonesReaped: 0, reapsDeferred: 0 }),
     },
     commands,
   };
