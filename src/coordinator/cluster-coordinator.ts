@@ -44,6 +44,11 @@ export interface ClusterCoordinatorOptions {
   readonly breaks?: Breaks;
 }
 
+/** The FLUSHALL generation a coordination stamped its write with (undefined before it stamped). */
+interface GenerationStamp {
+  generation: number | undefined;
+}
+
 export interface ClusterWriteOptions extends WriteOptions {
   /** Set when a peer forwarded the write here: coordinate it, never forward again (one hop). */
   readonly forwarded?: boolean;
@@ -119,18 +124,21 @@ export class ClusterCoordinator implements Coordinator {
       }
     }
     const required = options.w ?? this.#o.quorum.w;
-    const generation = this.#o.flush.current;
+    const stamp: GenerationStamp = { generation: undefined };
     try {
-      const outcome = await this.#coordinate(key, partition, preflist.targets, selfTarget, mutation, required);
-      if (this.#o.flush.current === generation) return outcome;
+      const outcome = await this.#coordinate(key, partition, preflist.targets, selfTarget, mutation, required, stamp);
+      if (stamp.generation === undefined || stamp.generation === this.#o.flush.current) return outcome;
     } catch (err) {
-      if (this.#o.flush.current === generation) throw err;
+      if (stamp.generation === undefined || stamp.generation === this.#o.flush.current) throw err;
     }
-    // A FLUSHALL was adopted while the write was under way (a replica knew it): the write was of
-    // the old generation and dropped. It is coordinated once more, after the flush, as Redis
-    // would order a write that arrived while FLUSHALL ran.
+    // A FLUSHALL was adopted after the write was stamped with the old generation (a replica knew
+    // it): the write was dropped. It is coordinated once more, after the flush, as Redis would
+    // order a write that arrived while FLUSHALL ran. (A flush learnt before the stamp needs no
+    // retry: the write was applied to the stripped state and stamped with the new generation.)
     this.#o.logger.debug({ flushGeneration: this.#o.flush.current }, 'write raced a FLUSHALL: coordinating it again');
-    return this.#coordinate(key, partition, this.#preflist(partition).targets, selfTarget, mutation, required);
+    const retry = this.#preflist(partition);
+    const retrySelf = retry.targets.find((t) => t.node === this.#selfId);
+    return this.#coordinate(key, partition, retry.targets, retrySelf, mutation, required, { generation: undefined });
   }
 
   flushAll(): Promise<void> {
@@ -183,7 +191,15 @@ export class ClusterCoordinator implements Coordinator {
     }
   }
 
-  async #coordinate(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, mutation: Mutation, required: number): Promise<MutateResult> {
+  async #coordinate(
+    key: Buffer,
+    partition: number,
+    targets: readonly PreflistEntry[],
+    selfTarget: PreflistEntry | undefined,
+    mutation: Mutation,
+    required: number,
+    stamp: GenerationStamp,
+  ): Promise<MutateResult> {
     const { replica, clock } = this.#o;
     const primary = selfTarget?.role === 'primary';
     // A primary's own replica holds every dot it ever issued for the key. Anyone else must learn
@@ -203,7 +219,11 @@ export class ClusterCoordinator implements Coordinator {
     // From here to the local write nothing awaits: concurrent mutations of the key on this node
     // serialize, each seeing its predecessors in the local replica.
     const local = primary ? replica.read(partition, key) : this.#readLocal(selfTarget, partition, key);
-    const seen = !primary ? remote : remote === EMPTY_DVVSET ? local : sync(local, remote);
+    // Stamped now, with no await until the write: a flush learnt while reading above is applied
+    // to what was read (nothing from before it survives into the new version).
+    const flushGeneration = this.#o.flush.current;
+    stamp.generation = flushGeneration;
+    const seen = dropFlushed(!primary ? remote : remote === EMPTY_DVVSET ? local : sync(local, remote), flushGeneration);
     const nowMs = clock.nowMs();
     // A non-primary coordinator (no primary reachable) learned its counters from a partial read,
     // which may miss dots it issued before: it writes as a one-off actor that cannot collide.
@@ -211,6 +231,8 @@ export class ClusterCoordinator implements Coordinator {
     // update() gives the new version this dot when its context is `join(seen)`, as every
     // read-modify-write mutation's is; data types name their entries and set dots after it.
     const writer = { actor, counter: (join(seen).get(actor) ?? 0) + 1 };
+    // Contexts are bounded (CONTEXT_COUNTER_MAX), so this only guards peers' records.
+    if (!Number.isSafeInteger(writer.counter + 1)) throw new ReplyError('ERR the key\'s clock is exhausted for this node: write it with a context of another node');
     // Break 'datatype-write-drops-siblings': a counter or set write applies on the LWW winner only,
     // yet supersedes every sibling (the merge on read skipped).
     const applied = isDataTypeMutation(mutation) && this.#breaks.has('datatype-write-drops-siblings') ? winnerOnly(seen) : seen;
@@ -218,7 +240,6 @@ export class ClusterCoordinator implements Coordinator {
     if (outcome.write === undefined) return { result: outcome.result, context: join(seen) };
     const context = outcome.context === 'current' ? join(seen) : outcome.context;
     const timestampMs = Math.max(nowMs, supersededTimestampMaxMs(seen, context) + 1);
-    const flushGeneration = this.#o.flush.current;
     const keep = actor === this.#actor ? this.#pruneKeep : new Set([actor]);
     const next = prune(update(seen, context, actor, flushGeneration === 0 ? { ...outcome.write, timestampMs } : { ...outcome.write, timestampMs, flushGeneration }, nowMs), this.#o.pruneLimits, nowMs, keep);
     this.#checkSiblings(next);

@@ -65,10 +65,11 @@ async function handle(deps: PeerRequestHandlerDeps, from: string, body: RequestB
     case 'gossipPush':
       flush.observe(body.flushGeneration);
       return { kind: 'gossipReply', state: deps.onGossip(from, body.state), flushGeneration: flush.current };
-    case 'flushAll':
-      flush.observe(body.generation);
+    case 'flushAll': {
+      const adopted = flush.observe(body.generation);
       await replica.commit();
-      return { kind: 'flushAllReply', generation: flush.current };
+      return { kind: 'flushAllReply', generation: flush.current, adopted };
+    }
     case 'replicaRead': {
       checkPartition(replica, body.key, body.partition);
       // A reader that knows a newer flush: adopt it first, so nothing flushed is answered.

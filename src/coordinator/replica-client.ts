@@ -74,12 +74,11 @@ export class ReplicaClient {
     }
   }
 
-  /** Ask `node` to adopt FLUSHALL `generation`; resolves with the generation it then holds. */
-  async flushAll(node: string, generation: number): Promise<number> {
+  /** Ask `node` to adopt FLUSHALL `generation`: the generation it then holds, and whether it adopted this one. */
+  async flushAll(node: string, generation: number): Promise<{ generation: number; adopted: boolean }> {
     const response = await this.#request(node, { kind: 'flushAll', generation });
     if (response.kind !== 'flushAllReply') throw unexpected(node, response);
-    this.#flush.observe(response.generation);
-    return response.generation;
+    return { generation: response.generation, adopted: response.adopted };
   }
 
   /** Push records of `partition` to `node` (partition transfer); resolves once they are durable there. */

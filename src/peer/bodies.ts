@@ -176,6 +176,8 @@ export interface FlushAll {
 export interface FlushAllReply {
   readonly kind: 'flushAllReply';
   readonly generation: number;
+  /** False when the receiver already had that generation: flush again with a higher one. */
+  readonly adopted: boolean;
 }
 
 /** One record of a partition transfer: a user key and its `dynkv.record.Record` bytes. */

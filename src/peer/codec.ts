@@ -105,7 +105,7 @@ function encodeBody(body: Body): dynkv.peer.IEnvelope {
     case 'flushAll':
       return { flushAll: { generation: body.generation } };
     case 'flushAllReply':
-      return { flushAllReply: { generation: body.generation } };
+      return { flushAllReply: { generation: body.generation, adopted: body.adopted } };
     case 'forwardMutation':
       return { forwardMutation: { key: body.key, mutation: body.mutation, w: body.w ?? 0, hasW: body.w !== undefined } };
     case 'forwardMutationReply':
@@ -211,7 +211,10 @@ function decodeBody(message: dynkv.peer.Envelope, kind: BodyKind): Body {
     case 'flushAll':
       return { kind, generation: (message.flushAll as dynkv.peer.FlushAll).generation };
     case 'flushAllReply':
-      return { kind, generation: (message.flushAllReply as dynkv.peer.FlushAllReply).generation };
+    {
+      const reply = message.flushAllReply as dynkv.peer.FlushAllReply;
+      return { kind, generation: reply.generation, adopted: reply.adopted === true };
+    }
     case 'forwardMutation': {
       const forward = message.forwardMutation as dynkv.peer.ForwardMutation;
       return { kind, key: asBuffer(forward.key), mutation: asBuffer(forward.mutation), w: forward.hasW ? forward.w : undefined };

@@ -97,7 +97,29 @@ export class HintStore {
     });
   }
 
-  /** Drop every hint (a FLUSHALL: all were written before it). */
+  /** A FLUSHALL was adopted: drop from every hint what was written before it. */
+  dropFlushedVersions(): void {
+    const generation = this.#flushGeneration();
+    const changed: Array<{ storeKey: Buffer; next: DvvSet }> = [];
+    this.#store.scan('hints', {}, (storeKey, value) => {
+      const current = decodeRecord(value);
+      const next = dropFlushed(current, generation);
+      if (next !== current) changed.push({ storeKey: Buffer.from(storeKey), next });
+      return true;
+    });
+    for (const { storeKey, next } of changed) {
+      const { target, partition, key } = parseHintKey(storeKey);
+      if (next.entries.length === 0) this.remove(target, partition, key);
+      else {
+        const existing = this.#store.get('hints', storeKey)!;
+        const encoded = encodeRecord(next);
+        this.#store.put('hints', storeKey, encoded);
+        this.#addBytes(target, encoded.length - existing.length);
+      }
+    }
+  }
+
+  /** Drop every hint. */
   clear(): void {
     const keys: Buffer[] = [];
     this.#store.scan('hints', {}, (key) => {

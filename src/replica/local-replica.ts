@@ -3,11 +3,11 @@ import { Breaks } from '../lib/breaks';
 import { Clock } from '../lib/clock';
 import { Logger } from '../lib/log';
 import { partitionOf } from '../ring/partition';
-import { dataKey, expiryDueBefore, expiryKey, parseExpiryKey } from '../storage/keys';
+import { dataKey, expiryDueBefore, expiryKey, parseExpiryKey, userKeyOfDataKey } from '../storage/keys';
 import { Store } from '../storage/store';
 import { DvvSet, EMPTY_DVVSET, equalSets } from '../versioning/dvvset';
 import { dropFlushed } from '../versioning/flush';
-import { decodeRecord, encodeRecord } from '../versioning/record-codec';
+import { InvalidRecordError, decodeRecord, encodeRecord } from '../versioning/record-codec';
 import { RecordCache } from './record-cache';
 import { countsAsKey, nextDueMs, sweepDecision } from './record-schedule';
 
@@ -99,12 +99,26 @@ export class LocalReplica {
    */
   adoptFlushGeneration(generation: number): boolean {
     if (generation <= this.#flushGeneration) return false;
-    this.clear();
     const bytes = Buffer.alloc(4);
     bytes.writeUInt32BE(generation);
     this.#store.put('meta', FLUSH_GENERATION_KEY, bytes);
     this.#flushGeneration = generation;
-    this.#logger.info({ flushGeneration: generation }, 'adopted FLUSHALL generation: local data removed');
+    // Each record loses what was written before the flush; versions already of this generation
+    // or later (a write that reached this node before the flush did) stay.
+    const stale: Array<{ partition: number; key: Buffer; current: DvvSet }> = [];
+    this.#store.scan('data', {}, (storeKey, value) => {
+      let current: DvvSet;
+      try {
+        current = decodeRecord(value);
+      } catch {
+        return true; // unreadable: anti-entropy replaces it
+      }
+      if (dropFlushed(current, generation) !== current) stale.push({ partition: storeKey.readUInt16BE(0), key: Buffer.from(userKeyOfDataKey(storeKey)), current });
+      return true;
+    });
+    this.#cache.clear();
+    for (const { partition, key, current } of stale) this.write(partition, key, current, current);
+    this.#logger.info({ flushGeneration: generation, records: stale.length }, 'adopted FLUSHALL generation: records written before it removed');
     return true;
   }
 
@@ -294,10 +308,19 @@ export class LocalReplica {
 
   #countLiveKeys(): number {
     let live = 0;
+    let unreadable = 0;
     this.#store.scan('data', {}, (_key, value) => {
-      if (countsAsKey(decodeRecord(value))) live++;
+      try {
+        if (countsAsKey(decodeRecord(value))) live++;
+      } catch (err) {
+        // A record this version cannot read (a corrupt disk, a newer format) must not stop the
+        // node from starting: it is counted, logged, and left for anti-entropy to replace.
+        if (!(err instanceof InvalidRecordError)) throw err;
+        unreadable++;
+      }
       return true;
     });
+    if (unreadable > 0) this.#logger.warn({ unreadable }, 'records that do not decode were found at start');
     return live;
   }
 }

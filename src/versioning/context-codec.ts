@@ -32,6 +32,9 @@ export function encodeContext(vv: VersionVector): string {
   return Buffer.from(dynkv.record.Context.encode({ entries }).finish()).toString('base64');
 }
 
+/** The largest counter a context may carry (see decodeContext). */
+export const CONTEXT_COUNTER_MAX = 2 ** 40;
+
 export function decodeContext(text: Buffer | string): VersionVector {
   // latin1 maps every byte to one character, so non-ASCII bytes fail the alphabet check.
   const base64 = typeof text === 'string' ? text : text.toString('latin1');
@@ -59,6 +62,9 @@ export function decodeContext(text: Buffer | string): VersionVector {
     if (counter === undefined || counter < 1) {
       throw new InvalidContextError('counter is not a positive integer');
     }
+    // A counter this high was never issued (2^40 writes to one key by one actor); refusing it
+    // keeps the next dot a client's context can force (counter + 1) an exact safe integer.
+    if (counter > CONTEXT_COUNTER_MAX) throw new InvalidContextError(`counter above ${CONTEXT_COUNTER_MAX}`);
     vv.set(actor, counter);
   }
   return vv;

@@ -68,4 +68,29 @@ describe('FLUSHALL in the simulator', () => {
     expect(cluster.network.handlerErrors).toEqual([]);
     for (const node of cluster.nodes) node.pause();
   });
+
+  it('two FLUSHALLs that chose the same generation: the later one flushes again above it', async () => {
+    const cluster = new SimCluster(34, 3, DEFAULT_SIM_CLUSTER);
+    const [n1, , n3] = cluster.nodes;
+    for (const node of cluster.nodes) node.start();
+    await runFor(cluster.clock, 20_000);
+    for (const other of cluster.nodes.slice(0, 2)) {
+      cluster.network.cut(n3.nodeId, other.nodeId);
+      cluster.network.cut(other.nodeId, n3.nodeId);
+    }
+    await runFor(cluster.clock, 15_000);
+    await expect(cluster.drive(n1.parts.coordinator.flushAll())).rejects.toThrow(/^UNAVAILABLE FLUSHALL reached 2 of 3/);
+    const key = b('written-in-generation-1');
+    await cluster.drive(n1.parts.coordinator.mutate(key, { kind: 'set', value: b('v'), expiresAtMs: 0, returnPrevious: false }));
+    // n3 never heard of generation 1; its own FLUSHALL picks 1 too, finds it taken, and goes to 2.
+    cluster.heal();
+    await cluster.drive(n3.parts.coordinator.flushAll());
+    await runFor(cluster.clock, 5_000);
+    for (const node of cluster.nodes) {
+      expect(node.parts.replica.flushGeneration).toBe(2);
+      const read = await cluster.drive(Promise.resolve(node.parts.coordinator.read(key, { r: 3 })));
+      expect(valuesOf(read)).toEqual([]);
+    }
+    for (const node of cluster.nodes) node.pause();
+  });
 });

@@ -1,5 +1,6 @@
 import { dynkv } from '../../../src/generated/proto';
 import {
+  CONTEXT_COUNTER_MAX,
   CONTEXT_ENTRIES_MAX,
   InvalidContextError,
   decodeContext,
@@ -33,7 +34,7 @@ describe('encodeContext / decodeContext', () => {
     const vv = new Map([
       ['node-b', 3],
       ['node-a', 1],
-      ['\u{1F600}', 2 ** 53 - 1],
+      ['\u{1F600}', CONTEXT_COUNTER_MAX],
     ]);
     const text = encodeContext(vv);
     expect(text).toMatch(/^[A-Za-z0-9+/]+=*$/);
@@ -41,6 +42,11 @@ describe('encodeContext / decodeContext', () => {
     expect(decodeContext(Buffer.from(text))).toEqual(vv);
     expect([...decodeContext(text).keys()]).toEqual(['node-a', 'node-b', '\u{1F600}']);
     expect(encodeContext(new Map([...vv].reverse()))).toBe(text);
+  });
+
+  it('refuses a counter above CONTEXT_COUNTER_MAX: the next dot it would force must stay exact', () => {
+    expect(() => decodeContext(encodeContext(new Map([['node-a', CONTEXT_COUNTER_MAX + 1]])))).toThrow(/counter above/);
+    expect(() => decodeContext(encodeContext(new Map([['node-a', 2 ** 53 - 1]])))).toThrow(/counter above/);
   });
 
   it('accepts entries in any order', () => {
