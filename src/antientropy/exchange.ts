@@ -6,6 +6,7 @@ import type { RequestBody, ResponseBody } from '../peer/bodies';
 import { PeerError, Transport } from '../peer/transport';
 import { LocalReplica } from '../replica/local-replica';
 import { DvvSet, EMPTY_DVVSET } from '../versioning/dvvset';
+import { validatePayloads } from '../datatypes/codec';
 import { InvalidRecordError, decodeRecord, encodeRecord } from '../versioning/record-codec';
 import { AE_FETCH_KEYS_MAX, AE_KEYS_LIST_MAX, AE_LIST_SEGMENTS_MAX } from './exchange-responder';
 import { DIGEST_BYTES, KeyDigest, LEAF_LEVEL, SEGMENT_COUNT, diffKeyDigests, differingNodes, nextCandidates, nodeHashes, recordDigest } from './merkle-tree';
@@ -154,7 +155,11 @@ export class AntiEntropyExchange {
       const reply = await this.#request(peer, { kind: 'aeFetchRequest', partition, keys: batch });
       if (reply.kind !== 'aeFetchReply' || reply.records.length !== batch.length) throw unexpected(peer, reply);
       reply.records.forEach((bytes, i) => {
-        if (bytes.length > 0) records.set(batch[i]!.toString('latin1'), decodeRecord(Buffer.from(bytes)));
+        if (bytes.length === 0) return;
+        const record = decodeRecord(Buffer.from(bytes));
+        // A counter or set payload that does not decode is refused here, as on a replica write.
+        validatePayloads(record.entries.flatMap((entry) => entry.versions));
+        records.set(batch[i]!.toString('latin1'), record);
       });
     }
     return records;

@@ -85,10 +85,11 @@ export class TombstoneReaper {
   async round(): Promise<void> {
     if (this.#running) return;
     const { replica, budget, clock, logger } = this.#o;
-    if (!budget.tryTake(clock.monotonicMs(), REAP_BATCH_MAX)) return;
+    const waiting = Math.min(REAP_BATCH_MAX, replica.reapCandidates);
+    if (waiting === 0 || !budget.tryTake(clock.monotonicMs(), waiting)) return;
     this.#running = true;
     try {
-      const candidates = replica.takeReapCandidates(REAP_BATCH_MAX);
+      const candidates = replica.takeReapCandidates(waiting);
       const outcomes = await Promise.all(candidates.map(({ partition, key }) => this.#reapOne(partition, key)));
       if (outcomes.some(Boolean)) await this.#o.commit();
     } catch (err) {

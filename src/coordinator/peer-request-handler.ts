@@ -124,7 +124,9 @@ async function receiveTransfer(deps: PeerRequestHandlerDeps, body: Extract<Reque
   // Check the whole batch before applying any of it.
   const decoded = body.records.map(({ key, record }) => {
     checkPartition(replica, key, body.partition);
-    return { key: Buffer.from(key), incoming: decodeRecord(record) };
+    const incoming = decodeRecord(record);
+    validatePayloads(incoming.entries.flatMap((entry) => entry.versions));
+    return { key: Buffer.from(key), incoming };
   });
   let merged = 0;
   for (const { key, incoming } of decoded) {

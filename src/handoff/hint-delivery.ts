@@ -68,28 +68,29 @@ export class HintDelivery {
     const batchMax = Math.min(this.#o.batchMax, held);
     if (!this.#o.budget.tryTake(this.#o.clock.monotonicMs(), batchMax)) return;
     this.#running = true;
-    let sent = 0;
+    let delivered = 0;
     try {
       let budget = batchMax;
       for (const [target] of targets) {
         if (budget <= 0) break;
-        const count = await this.#deliverTo(target, budget);
-        budget -= count;
-        sent += count;
+        const outcome = await this.#deliverTo(target, budget);
+        budget -= outcome.attempted;
+        delivered += outcome.delivered;
       }
     } catch (err) {
       // A full disk or a failed commit: the hints are still there; the next round tries again.
       this.#o.logger.warn({ err: (err as Error).message }, 'hint delivery round failed');
-      sent = 0;
+      delivered = 0;
     } finally {
       this.#running = false;
     }
-    // A full batch went out: more are waiting. The next round starts at once, not a second
+    // A full batch was delivered: more are waiting. The next round starts at once, not a second
     // later, for as long as the background budget (which shrinks when clients are busy) allows.
-    if (sent >= this.#o.batchMax && this.#timer !== undefined) this.#o.clock.defer(() => void this.round());
+    // A round with failures waits for the next tick, so a hint that keeps failing never spins.
+    if (delivered >= this.#o.batchMax && this.#timer !== undefined) this.#o.clock.defer(() => void this.round());
   }
 
-  async #deliverTo(target: string, budget: number): Promise<number> {
+  async #deliverTo(target: string, budget: number): Promise<{ attempted: number; delivered: number }> {
     const batch: Array<{ partition: number; key: Buffer; set: DvvSet }> = [];
     this.#o.hints.forEach(target, (partition, key, set) => {
       batch.push({ partition, key: Buffer.from(key), set });
@@ -114,6 +115,6 @@ export class HintDelivery {
       this.#delivered += removed;
       this.#o.logger.info({ target, delivered: removed, left: this.#o.hints.pending().get(target) ?? 0 }, 'hints handed off');
     }
-    return batch.length;
+    return { attempted: batch.length, delivered: removed };
   }
 }

@@ -160,13 +160,16 @@ export class PartitionTransfer {
       if (batch === undefined) continue;
       if (!this.#o.budget.tryTake(this.#o.clock.monotonicMs(), batch.records.length)) return;
       for (const target of handoff.targets) this.#busy.add(target);
+      let sent = false;
       void this.#send(handoff, batch)
+        .then(() => (sent = true))
         .catch((err: unknown) => this.#o.logger.warn({ partition: handoff.partition, err: (err as Error).message }, 'transfer batch failed'))
         .finally(() => {
-        for (const target of handoff.targets) this.#busy.delete(target);
-        // Keep going at the pace the budget allows, yielding to clients between batches.
-        if (!this.#stopped) this.#o.clock.defer(() => this.#pumpSafely());
-      });
+          for (const target of handoff.targets) this.#busy.delete(target);
+          // Keep going at the pace the budget allows, yielding to clients between batches. A
+          // failed batch waits for the next round instead of being resent at once.
+          if (sent && !this.#stopped) this.#o.clock.defer(() => this.#pumpSafely());
+        });
     }
   }
 

@@ -223,6 +223,11 @@ export class LocalReplica {
     return due.length;
   }
 
+  /** Records waiting for the reaper. */
+  get reapCandidates(): number {
+    return this.#reapCandidates.size;
+  }
+
   /** Up to `max` records the sweep found dead past grace, for the reaper to confirm (each once). */
   takeReapCandidates(max: number): Array<{ partition: number; key: Buffer }> {
     const taken: Array<{ partition: number; key: Buffer }> = [];
