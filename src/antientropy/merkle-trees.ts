@@ -37,12 +37,22 @@ export class MerkleTrees {
   update(partition: number, key: Buffer, previous: Buffer | undefined, next: Buffer | undefined): void {
     if (previous !== undefined && next !== undefined && previous.equals(next)) return;
     if (previous === undefined && next === undefined) return;
-    const segment = segmentOf(key);
+    this.updateDigests(partition, segmentOf(key), previous && recordDigest(key, previous), next && recordDigest(key, next));
+  }
+
+  /**
+   * `update` for a caller that already holds the key's segment and the record digests
+   * (recordDigest of the stored bytes before and after; undefined = absent): LocalReplica keeps
+   * them with its cached records, so a write hashes only its new record.
+   */
+  updateDigests(partition: number, segment: number, previous: Buffer | undefined, next: Buffer | undefined): void {
+    // XOR-ing the same digest out and in again changes nothing.
+    if (previous === next || (previous !== undefined && next !== undefined && previous.equals(next))) return;
     if (this.#skipOddSegments && segment % 2 === 1) return;
     const storeKey = merkleKey(partition, segment);
     const hash = this.#store.get('merkle', storeKey) ?? zeroHash();
-    if (previous !== undefined) xorInto(hash, recordDigest(key, previous));
-    if (next !== undefined) xorInto(hash, recordDigest(key, next));
+    if (previous !== undefined) xorInto(hash, previous);
+    if (next !== undefined) xorInto(hash, next);
     if (isZeroHash(hash)) this.#store.delete('merkle', storeKey);
     else this.#store.put('merkle', storeKey, hash);
   }
