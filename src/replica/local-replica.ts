@@ -166,7 +166,7 @@ export class LocalReplica {
       stored = this.#stage(partition, key, cached, previous, next);
     } catch (err) {
       // The store abandoned the group: what the cache learned from it may never commit.
-      this.#cache.clear();
+      this.#forgetCached();
       throw err;
     }
     this.#cache.remember(cached, next, stored.bytes, stored.digest);
@@ -205,6 +205,12 @@ export class LocalReplica {
     return (cached.storedDigest ??= recordDigest(key, cached.stored));
   }
 
+  /** Forget what the record cache and the trees' segment cache learned from staged writes. */
+  #forgetCached(): void {
+    this.#cache.clear();
+    this.#trees.forgetCached();
+  }
+
   /**
    * The cache learns staged writes at once; should their group fail to commit (a full disk, a
    * crash of the simulator's store), the store rolls them back, so the cache must forget too,
@@ -214,13 +220,13 @@ export class LocalReplica {
     const committed = this.#store.commit();
     if (committed === this.#watchedCommit) return;
     this.#watchedCommit = committed;
-    committed.catch(() => this.#cache.clear());
+    committed.catch(() => this.#forgetCached());
   }
 
   /** Resolves when everything staged so far is durable. */
   commit(): Promise<void> {
     return this.#store.commit().catch((err: unknown) => {
-      this.#cache.clear();
+      this.#forgetCached();
       throw err;
     });
   }
@@ -278,7 +284,7 @@ export class LocalReplica {
       if (table === 'data') removed = keys.length;
     }
     this.#liveKeys = 0;
-    this.#cache.clear();
+    this.#forgetCached();
     this.#reapCandidates.clear();
     return removed;
   }
