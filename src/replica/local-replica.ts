@@ -161,21 +161,21 @@ export class LocalReplica {
     // before the last FLUSHALL is dropped: a flush is never undone by a node that missed it.
     const next = dropFlushed(proposed, this.#flushGeneration);
     const cached = this.#cached(key);
-    let stored: { bytes: Buffer | undefined; digest: Buffer | undefined };
+    let storedDigest: Buffer | undefined;
     try {
-      stored = this.#stage(partition, key, cached, previous, next);
+      storedDigest = this.#stage(partition, key, cached, previous, next);
     } catch (err) {
       // The store abandoned the group: what the cache learned from it may never commit.
       this.#forgetCached();
       throw err;
     }
-    this.#cache.remember(cached, next, stored.bytes, stored.digest);
+    this.#cache.remember(cached, next, undefined, storedDigest);
     this.#clearCacheIfGroupFails();
     if (next.entries.length === 0 && previous.entries.length > 0) for (const listener of this.#removalListeners) listener(key, previous);
   }
 
-  /** Stage the record, its tree update and its due-time entry; returns the bytes stored and their digest. */
-  #stage(partition: number, key: Buffer, cached: CachedRecord, previous: DvvSet, next: DvvSet): { bytes: Buffer | undefined; digest: Buffer | undefined } {
+  /** Stage the record, its tree update and its due-time entry; returns the stored record's digest (undefined: none stored). */
+  #stage(partition: number, key: Buffer, cached: CachedRecord, previous: DvvSet, next: DvvSet): Buffer | undefined {
     const storeKey = dataKey(partition, key);
     // The digest of the stored bytes, not of `previous` re-encoded: the tree then matches the
     // store exactly. The cache holds it when the record is known (the cache is never behind the store).
@@ -192,7 +192,7 @@ export class LocalReplica {
       if (nextDue !== 0) this.#store.put('expiry', expiryKey(nextDue, partition, key), Buffer.alloc(0));
     }
     this.#liveKeys += Number(countsAsKey(next)) - Number(countsAsKey(previous));
-    return { bytes: nextBytes, digest: nextDigest };
+    return nextDigest;
   }
 
   /** recordDigest of the bytes stored for the key now (undefined: none stored). */
@@ -201,8 +201,10 @@ export class LocalReplica {
       const stored = this.#store.get('data', storeKey);
       return stored === undefined ? undefined : recordDigest(key, stored);
     }
-    if (cached.stored === undefined) return undefined;
-    return (cached.storedDigest ??= recordDigest(key, cached.stored));
+    if (cached.storedDigest !== undefined || cached.stored === undefined) return cached.storedDigest;
+    cached.storedDigest = recordDigest(key, cached.stored);
+    cached.stored = undefined;
+    return cached.storedDigest;
   }
 
   /** Forget what the record cache and the trees' segment cache learned from staged writes. */

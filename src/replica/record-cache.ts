@@ -21,9 +21,12 @@ export interface CachedRecord {
   readonly segment: number;
   /** undefined: the partition is known, the record not (not read yet, or too large to keep). */
   set: DvvSet | undefined;
-  /** While `set` is known: the bytes stored for it, undefined when no record is stored. */
+  /**
+   * While `set` is known, what is stored for it: its Merkle digest (recordDigest of the stored
+   * bytes) when known, else the bytes themselves (a read; hashed when first needed). Both
+   * undefined: no record is stored.
+   */
   stored: Buffer | undefined;
-  /** recordDigest(key, stored) once computed (never when `stored` is undefined). */
   storedDigest: Buffer | undefined;
 }
 
@@ -51,8 +54,9 @@ export class RecordCache {
   }
 
   /**
-   * Remember that `set` is the record of `entry`'s key, stored as `stored` (undefined: none) whose
-   * digest is `storedDigest` if already known. A record too large to keep leaves the entry unknown.
+   * Remember that `set` is the record of `entry`'s key, stored as the bytes `stored` or with the
+   * digest `storedDigest` (the digest wins: bytes are then not kept); both undefined: nothing is
+   * stored. A record too large to keep leaves the entry unknown.
    */
   remember(entry: CachedRecord, set: DvvSet, stored: Buffer | undefined, storedDigest: Buffer | undefined): void {
     if (valueBytes(set) > RECORD_CACHE_VALUE_BYTES_MAX) {
@@ -62,8 +66,8 @@ export class RecordCache {
       return;
     }
     entry.set = set;
-    entry.stored = stored;
-    entry.storedDigest = stored === undefined ? undefined : storedDigest;
+    entry.stored = storedDigest === undefined ? stored : undefined;
+    entry.storedDigest = storedDigest;
   }
 
   clear(): void {

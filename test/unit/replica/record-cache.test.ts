@@ -11,17 +11,20 @@ test('remembers partitions, segments and records, bounded first-in first-out', (
   expect(cache.get('a')).toEqual({ partition: 1, segment: 10, set: undefined, stored: undefined, storedDigest: undefined });
   cache.remember(cache.get('a')!, setOf(2), Buffer.from('a2'), Buffer.from('digest'));
   expect(cache.get('a')?.set).toEqual(setOf(2));
-  expect(cache.get('a')?.storedDigest).toEqual(Buffer.from('digest'));
+  // The digest wins: the bytes are not kept alongside it.
+  expect(cache.get('a')).toMatchObject({ stored: undefined, storedDigest: Buffer.from('digest') });
+  cache.remember(cache.get('b')!, setOf(3), Buffer.from('b3'), undefined);
+  expect(cache.get('b')).toMatchObject({ stored: Buffer.from('b3'), storedDigest: undefined });
   cache.add('d', 4, 40);
   expect(cache.size).toBe(3);
   expect(cache.get('a')).toBeUndefined();
   expect(cache.get('d')?.partition).toBe(4);
 });
 
-test('a record with nothing stored has no digest', () => {
+test('a record with nothing stored keeps neither bytes nor digest', () => {
   const cache = new RecordCache(3);
   const entry = cache.add('k', 1, 1);
-  cache.remember(entry, EMPTY_DVVSET, undefined, Buffer.from('ignored'));
+  cache.remember(entry, EMPTY_DVVSET, undefined, undefined);
   expect(entry).toEqual({ partition: 1, segment: 1, set: EMPTY_DVVSET, stored: undefined, storedDigest: undefined });
 });
 
