@@ -18,7 +18,7 @@ const option = (name, fallback) => {
   return i === -1 ? fallback : args[i + 1];
 };
 const REQUESTS = Number(option('requests', 200000));
-const DURABILITY = option('durability', 'fsync');
+const DURABILITY = option('durability', 'commit');
 const TARGETS = { 'SET P1': 0.5, 'GET P1': 0.7 };
 
 async function main() {

@@ -15,14 +15,21 @@ const LAYOUT = Buffer.from(`xor-md5 segments=${SEGMENT_COUNT} v1`);
  * Every partition's segment hashes, kept in the store's `merkle` table. LocalReplica calls
  * `update` for each record it stages, so the segment hash is staged in the same write group as
  * the data: they commit (or roll back) together, and a crash never leaves tree and data out of
- * step. Nothing is cached in memory, so a rolled-back group cannot leave a stale tree behind
- * either; reads of a segment see staged writes as every store read does.
+ * step. Segment hashes read or written are also kept in memory (SEGMENT_CACHE_ENTRIES_MAX), so a
+ * write does not read its segment back from LMDB; the owner calls `forgetCached` whenever a
+ * write group fails (LocalReplica does, with its record cache), so a rolled-back group cannot
+ * leave a stale hash behind. Reads of a segment see staged writes as every store read does.
  */
+/** Segment hashes kept in memory; past it the cache starts over (64 partitions x 1024 segments fit). */
+export const SEGMENT_CACHE_ENTRIES_MAX = 65_536;
+
 export class MerkleTrees {
   readonly #store: Store;
   readonly #logger: Logger;
   /** Break 'merkle-update-skipped' (simulator only): odd segments are never updated. */
   readonly #skipOddSegments: boolean;
+  /** partition * SEGMENT_COUNT + segment -> the segment's hash as staged (all-zero: absent). */
+  readonly #cached = new Map<number, Buffer>();
 
   constructor(store: Store, logger: Logger, breaks: Breaks = NO_BREAKS) {
     this.#store = store;
@@ -37,14 +44,34 @@ export class MerkleTrees {
   update(partition: number, key: Buffer, previous: Buffer | undefined, next: Buffer | undefined): void {
     if (previous !== undefined && next !== undefined && previous.equals(next)) return;
     if (previous === undefined && next === undefined) return;
-    const segment = segmentOf(key);
+    this.updateDigests(partition, segmentOf(key), previous && recordDigest(key, previous), next && recordDigest(key, next));
+  }
+
+  /**
+   * `update` for a caller that already holds the key's segment and the record digests
+   * (recordDigest of the stored bytes before and after; undefined = absent): LocalReplica keeps
+   * them with its cached records, so a write hashes only its new record.
+   */
+  updateDigests(partition: number, segment: number, previous: Buffer | undefined, next: Buffer | undefined): void {
+    // XOR-ing the same digest out and in again changes nothing.
+    if (previous === next || (previous !== undefined && next !== undefined && previous.equals(next))) return;
     if (this.#skipOddSegments && segment % 2 === 1) return;
     const storeKey = merkleKey(partition, segment);
-    const hash = this.#store.get('merkle', storeKey) ?? zeroHash();
-    if (previous !== undefined) xorInto(hash, recordDigest(key, previous));
-    if (next !== undefined) xorInto(hash, recordDigest(key, next));
+    const cacheKey = partition * SEGMENT_COUNT + segment;
+    // A fresh buffer either way: the store copies what it is given, the cache keeps this one.
+    const cached = this.#cached.get(cacheKey);
+    const hash = cached !== undefined ? Buffer.from(cached) : (this.#store.get('merkle', storeKey) ?? zeroHash());
+    if (previous !== undefined) xorInto(hash, previous);
+    if (next !== undefined) xorInto(hash, next);
     if (isZeroHash(hash)) this.#store.delete('merkle', storeKey);
     else this.#store.put('merkle', storeKey, hash);
+    if (cached === undefined && this.#cached.size >= SEGMENT_CACHE_ENTRIES_MAX) this.#cached.clear();
+    this.#cached.set(cacheKey, hash);
+  }
+
+  /** Drop the in-memory segment hashes: a write group failed and the store rolled it back. */
+  forgetCached(): void {
+    this.#cached.clear();
   }
 
   /** The partition's non-zero segment hashes (at most SEGMENT_COUNT entries: one short scan). */
@@ -108,6 +135,7 @@ export class MerkleTrees {
 
   /** Forget every tree (the data is being cleared too); the layout marker stays. */
   clear(): void {
+    this.#cached.clear();
     const keys: Buffer[] = [];
     this.#store.scan('merkle', {}, (key) => {
       keys.push(key);

@@ -334,9 +334,10 @@ export class ClusterCoordinator implements Coordinator {
    * Nodes handing this partition off (not among its targets) whose answers a read merges: they
    * may hold versions the new primaries have not received yet.
    */
-  #handoffSources(partition: number, targets: readonly PreflistEntry[]): PreflistEntry[] {
+  #handoffSources(partition: number, targets: readonly PreflistEntry[]): readonly PreflistEntry[] {
     const { view } = this.#o;
-    const sources = view.handoffSources?.(partition) ?? [];
+    const sources = view.handoffSources?.(partition);
+    if (sources === undefined || sources.length === 0) return NO_SOURCES;
     return sources.filter((node) => view.isUsable(node) && !targets.some((t) => t.node === node)).map((node) => ({ node, role: 'fallback' as const }));
   }
 
@@ -437,6 +438,9 @@ export class ClusterCoordinator implements Coordinator {
     if (count > warnAt) this.#o.logger.warn({ siblings: count }, 'sibling count is high');
   }
 }
+
+/** No hand-off sources: the common case, shared rather than allocated per request. */
+const NO_SOURCES: readonly PreflistEntry[] = [];
 
 /** Mutations whose outcome depends on the value they find (everything but blind writes). */
 function readsCurrentValue(mutation: Mutation): boolean {

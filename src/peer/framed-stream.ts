@@ -35,6 +35,15 @@ export class FramedStream {
   readonly #closed: Promise<void>;
   #error: Error | undefined;
   #graceTimer: TimerHandle | undefined;
+  /**
+   * Frames sent this event-loop turn, written together at its end (clock.defer): one writev per
+   * turn per connection instead of one write syscall per message. The replica writes a commit
+   * releases, the reads of every client served in one turn, a peer's answers to a batch: each
+   * leaves in one go, in order.
+   */
+  #outbox: Buffer[] = [];
+  #outboxBytes = 0;
+  #flushScheduled = false;
 
   constructor(stream: Duplex, options: FramedStreamOptions, events: FramedStreamEvents) {
     this.#stream = stream;
@@ -66,7 +75,7 @@ export class FramedStream {
 
   /** Bytes written but not yet taken by the OS (the peer is slow or not reading). */
   get outputBytes(): number {
-    return this.#stream.writableLength;
+    return this.#stream.writableLength + this.#outboxBytes;
   }
 
   /**
@@ -77,14 +86,39 @@ export class FramedStream {
     const frame = encodeFrame(envelope);
     const frameBytes = frameBodyBytes(frame);
     if (frameBytes > this.#options.frameBytesMax) return { sent: false, frameBytes };
-    if (!this.#stream.destroyed && this.#stream.writable) this.#stream.write(frame);
+    if (this.#stream.destroyed || !this.#stream.writable) return { sent: true };
+    this.#outbox.push(frame);
+    this.#outboxBytes += frame.length;
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      this.#options.clock.defer(() => this.#flush());
+    }
     return { sent: true };
+  }
+
+  /** Write the frames queued this turn, in order, as one gathered write. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    const frames = this.#outbox;
+    if (frames.length === 0) return;
+    this.#outbox = [];
+    this.#outboxBytes = 0;
+    const stream = this.#stream;
+    if (stream.destroyed || !stream.writable) return;
+    if (frames.length === 1) {
+      stream.write(frames[0]);
+      return;
+    }
+    stream.cork();
+    for (const frame of frames) stream.write(frame);
+    stream.uncork();
   }
 
   /** Stop reading, flush what was written, close; destroy if the peer has not closed its side after closeGraceMs. */
   end(): void {
     this.#decoder.stop();
     if (this.#stream.destroyed || this.#graceTimer !== undefined) return;
+    this.#flush();
     this.#stream.end();
     this.#graceTimer = this.#options.clock.setTimer(this.#options.closeGraceMs, () => this.#stream.destroy());
   }
@@ -92,6 +126,8 @@ export class FramedStream {
   /** Close now, dropping unsent output. */
   destroy(): void {
     this.#decoder.stop();
+    this.#outbox = [];
+    this.#outboxBytes = 0;
     this.#stream.destroy();
   }
 

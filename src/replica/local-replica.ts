@@ -1,14 +1,15 @@
+import { recordDigest, segmentOfHash } from '../antientropy/merkle-tree';
 import { MerkleTrees } from '../antientropy/merkle-trees';
 import { Breaks } from '../lib/breaks';
 import { Clock } from '../lib/clock';
 import { Logger } from '../lib/log';
-import { partitionOf } from '../ring/partition';
+import { keyHash, partitionOfHash } from '../ring/partition';
 import { dataKey, expiryDueBefore, expiryKey, parseExpiryKey, userKeyOfDataKey } from '../storage/keys';
 import { Store } from '../storage/store';
 import { DvvSet, EMPTY_DVVSET, equalSets } from '../versioning/dvvset';
 import { dropFlushed } from '../versioning/flush';
 import { InvalidRecordError, decodeRecord, encodeRecord } from '../versioning/record-codec';
-import { RecordCache } from './record-cache';
+import { CachedRecord, RecordCache } from './record-cache';
 import { countsAsKey, nextDueMs, sweepDecision } from './record-schedule';
 
 export interface LocalReplicaOptions {
@@ -58,6 +59,8 @@ export class LocalReplica {
   readonly #trees: MerkleTrees;
   #liveKeys = 0;
   readonly #cache = new RecordCache();
+  /** The commit of the write group the cache is watching (see #clearCacheIfGroupFails). */
+  #watchedCommit: Promise<void> | undefined;
   #expiredKeys = 0;
   #reapedRecords = 0;
   #flushGeneration: number;
@@ -140,22 +143,25 @@ export class LocalReplica {
   }
 
   partitionOf(key: Buffer): number {
-    const cacheKey = key.toString('latin1');
-    const cached = this.#cache.get(cacheKey);
-    if (cached) return cached.partition;
-    const partition = partitionOf(key, this.#partitionCount);
-    this.#cache.put(cacheKey, partition, undefined);
-    return partition;
+    return this.#cached(key).partition;
   }
 
   read(partition: number, key: Buffer): DvvSet {
-    const cacheKey = key.toString('latin1');
-    const cached = this.#cache.get(cacheKey);
-    if (cached?.set) return cached.set;
+    const cached = this.#cached(key);
+    if (cached.set) return cached.set;
     const bytes = this.#store.get('data', dataKey(partition, key));
     const set = bytes === undefined ? EMPTY_DVVSET : decodeRecord(bytes);
-    this.#cache.put(cacheKey, partition, set);
+    this.#cache.remember(cached, set, bytes, undefined);
     return set;
+  }
+
+  /** The cache entry of `key`, made (one MD5: partition and Merkle segment) if there is none. */
+  #cached(key: Buffer): CachedRecord {
+    const cacheKey = key.toString('latin1');
+    const cached = this.#cache.get(cacheKey);
+    if (cached) return cached;
+    const hash = keyHash(key);
+    return this.#cache.add(cacheKey, partitionOfHash(hash, this.#partitionCount), segmentOfHash(hash));
   }
 
   /**
@@ -172,25 +178,31 @@ export class LocalReplica {
     // Whatever path a version took here (a stale replica, a hint, anti-entropy), one written
     // before the last FLUSHALL is dropped: a flush is never undone by a node that missed it.
     const next = dropFlushed(proposed, this.#flushGeneration);
+    const cached = this.#cached(key);
+    let storedDigest: Buffer | undefined;
     try {
-      this.#stage(partition, key, previous, next);
+      storedDigest = this.#stage(partition, key, cached, previous, next);
     } catch (err) {
       // The store abandoned the group: what the cache learned from it may never commit.
-      this.#cache.clear();
+      this.#forgetCached();
       throw err;
     }
-    this.#cache.put(key.toString('latin1'), partition, next);
+    this.#cache.remember(cached, next, undefined, storedDigest);
+    this.#clearCacheIfGroupFails();
     if (next.entries.length === 0 && previous.entries.length > 0) for (const listener of this.#removalListeners) listener(key, previous);
   }
 
-  #stage(partition: number, key: Buffer, previous: DvvSet, next: DvvSet): void {
+  /** Stage the record, its tree update and its due-time entry; returns the stored record's digest (undefined: none stored). */
+  #stage(partition: number, key: Buffer, cached: CachedRecord, previous: DvvSet, next: DvvSet): Buffer | undefined {
     const storeKey = dataKey(partition, key);
-    // The stored bytes, not `previous` re-encoded: the tree then matches the store exactly.
-    const storedBytes = this.#store.get('data', storeKey);
+    // The digest of the stored bytes, not of `previous` re-encoded: the tree then matches the
+    // store exactly. The cache holds it when the record is known (the cache is never behind the store).
+    const previousDigest = this.#storedDigest(cached, key, storeKey);
     const nextBytes = next.entries.length === 0 ? undefined : encodeRecord(next);
     if (nextBytes === undefined) this.#store.delete('data', storeKey);
     else this.#store.put('data', storeKey, nextBytes);
-    this.#trees.update(partition, key, storedBytes, nextBytes);
+    const nextDigest = nextBytes === undefined ? undefined : recordDigest(key, nextBytes);
+    this.#trees.updateDigests(partition, cached.segment, previousDigest, nextDigest);
     const previousDueMs = nextDueMs(previous, this.#tombstoneGraceMs);
     const nextDue = nextDueMs(next, this.#tombstoneGraceMs);
     if (previousDueMs !== nextDue) {
@@ -198,12 +210,43 @@ export class LocalReplica {
       if (nextDue !== 0) this.#store.put('expiry', expiryKey(nextDue, partition, key), Buffer.alloc(0));
     }
     this.#liveKeys += Number(countsAsKey(next)) - Number(countsAsKey(previous));
+    return nextDigest;
+  }
+
+  /** recordDigest of the bytes stored for the key now (undefined: none stored). */
+  #storedDigest(cached: CachedRecord, key: Buffer, storeKey: Buffer): Buffer | undefined {
+    if (cached.set === undefined) {
+      const stored = this.#store.get('data', storeKey);
+      return stored === undefined ? undefined : recordDigest(key, stored);
+    }
+    if (cached.storedDigest !== undefined || cached.stored === undefined) return cached.storedDigest;
+    cached.storedDigest = recordDigest(key, cached.stored);
+    cached.stored = undefined;
+    return cached.storedDigest;
+  }
+
+  /** Forget what the record cache and the trees' segment cache learned from staged writes. */
+  #forgetCached(): void {
+    this.#cache.clear();
+    this.#trees.forgetCached();
+  }
+
+  /**
+   * The cache learns staged writes at once; should their group fail to commit (a full disk, a
+   * crash of the simulator's store), the store rolls them back, so the cache must forget too,
+   * whoever wrote (a caller that never waits for the commit included). One watch per group.
+   */
+  #clearCacheIfGroupFails(): void {
+    const committed = this.#store.commit();
+    if (committed === this.#watchedCommit) return;
+    this.#watchedCommit = committed;
+    committed.catch(() => this.#forgetCached());
   }
 
   /** Resolves when everything staged so far is durable. */
   commit(): Promise<void> {
     return this.#store.commit().catch((err: unknown) => {
-      this.#cache.clear();
+      this.#forgetCached();
       throw err;
     });
   }
@@ -266,7 +309,7 @@ export class LocalReplica {
       if (table === 'data') removed = keys.length;
     }
     this.#liveKeys = 0;
-    this.#cache.clear();
+    this.#forgetCached();
     this.#reapCandidates.clear();
     return removed;
   }

@@ -7,8 +7,24 @@ import { hash as digestOf } from 'node:crypto';
  */
 export const PARTITIONS_MAX = 4096;
 
+const TWO_POW_32 = 4294967296;
+
+/** MD5(key): its bytes 0-7 place the key on the ring; the Merkle trees take their segment from bytes 8-9. */
+export function keyHash(key: Buffer): Buffer {
+  return digestOf('md5', key, 'buffer');
+}
+
 export function partitionOf(key: Buffer, partitionCount: number): number {
-  const digest = digestOf('md5', key, 'buffer');
-  const hash = digest.readBigUInt64BE(0);
-  return Number((hash * BigInt(partitionCount)) >> 64n);
+  return partitionOfHash(keyHash(key), partitionCount);
+}
+
+/**
+ * floor(h * Q / 2^64) for h = the first 8 bytes of `hash`, in doubles rather than BigInt (this
+ * runs on every request). With h = hi * 2^32 + lo and Q <= 2^12, hi * Q and lo * Q are below
+ * 2^44, so every step is exact: floor((hi*Q*2^32 + lo*Q) / 2^64) = floor((hi*Q + floor(lo*Q / 2^32)) / 2^32).
+ */
+export function partitionOfHash(hash: Buffer, partitionCount: number): number {
+  const high = hash.readUInt32BE(0) * partitionCount;
+  const low = hash.readUInt32BE(4) * partitionCount;
+  return Math.floor((high + Math.floor(low / TWO_POW_32)) / TWO_POW_32);
 }

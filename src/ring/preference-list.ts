@@ -42,15 +42,20 @@ export function preferenceList(
   n: number,
   isUsable: (node: string) => boolean,
 ): PreferenceList {
-  assert(owners.length > 0, 'a ring has at least one partition');
-  assert(Number.isInteger(partition) && partition >= 0 && partition < owners.length, `partition ${partition} out of range`);
-  assert(Number.isInteger(n) && n >= 1, `replication factor ${n} must be a positive integer`);
+  // Messages built only on failure: this runs on every read and write.
+  if (owners.length === 0) assert(false, 'a ring has at least one partition');
+  if (!(Number.isInteger(partition) && partition >= 0 && partition < owners.length)) assert(false, `partition ${partition} out of range`);
+  if (!(Number.isInteger(n) && n >= 1)) assert(false, `replication factor ${n} must be a positive integer`);
 
-  const walk = distinctOwnersFrom(owners, partition);
-  const primaryNodes = walk.slice(0, n);
-  const fallbackNodes = walk.slice(n);
-  const usable = new Map(walk.map((node) => [node, isUsable(node)]));
+  const roles = rolesOf(owners, partition, n);
+  const { primaryNodes, fallbackNodes } = roles;
+  // The common case, every primary usable: the targets are the primaries (no fallback asked).
+  let firstUnusable = 0;
+  while (firstUnusable < primaryNodes.length && isUsable(primaryNodes[firstUnusable]!)) firstUnusable++;
+  if (firstUnusable === primaryNodes.length) return roles.allUsable;
 
+  // Each node is asked once: the primaries before the first unusable one were already answered.
+  const usable = new Map(roles.walk.map((node, i) => [node, i < firstUnusable ? true : i === firstUnusable ? false : isUsable(node)]));
   const targets: PreflistEntry[] = primaryNodes
     .filter((node) => usable.get(node))
     .map((node) => ({ node, role: 'primary' as const }));
@@ -61,12 +66,44 @@ export function preferenceList(
     if (standIn === undefined) break;
     targets.push({ node: standIn, role: 'fallback', standsInFor: primary });
   }
+  return { primaries: roles.allUsable.primaries, fallbacks: roles.allUsable.fallbacks, targets };
+}
 
-  return {
-    primaries: primaryNodes.map((node) => ({ node, role: 'primary' })),
-    fallbacks: fallbackNodes.map((node) => ({ node, role: 'fallback' })),
-    targets,
+/** What a partition's preference list is before liveness is asked: fixed for one owners array. */
+interface Roles {
+  readonly walk: readonly string[];
+  readonly primaryNodes: readonly string[];
+  readonly fallbackNodes: readonly string[];
+  /** The list when every node is usable (targets = primaries). */
+  readonly allUsable: PreferenceList;
+}
+
+/**
+ * Roles per owners array, partition and N. An owners array is never changed once made (the
+ * membership hands out a new one when the ring changes), so the walk (O(Q)) is done once per
+ * ring and partition instead of on every request; a dropped ring is collected with its entries.
+ */
+const rolesCache = new WeakMap<readonly string[], Map<number, Roles>>();
+
+function rolesOf(owners: readonly string[], partition: number, n: number): Roles {
+  let byPartition = rolesCache.get(owners);
+  if (byPartition === undefined) rolesCache.set(owners, (byPartition = new Map()));
+  // partition < 4096 (PARTITIONS_MAX), so partition * 65536 + n cannot collide for any sane N.
+  const cacheKey = n * 65536 + partition;
+  const cached = byPartition.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const walk = distinctOwnersFrom(owners, partition);
+  const primaryNodes = walk.slice(0, n);
+  const fallbackNodes = walk.slice(n);
+  const primaries: readonly PreflistEntry[] = primaryNodes.map((node) => ({ node, role: 'primary' }));
+  const roles: Roles = {
+    walk,
+    primaryNodes,
+    fallbackNodes,
+    allUsable: { primaries, fallbacks: fallbackNodes.map((node) => ({ node, role: 'fallback' })), targets: primaries },
   };
+  byPartition.set(cacheKey, roles);
+  return roles;
 }
 
 /** Each owner once, in the order met walking clockwise from `partition` (wrapping). */

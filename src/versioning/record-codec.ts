@@ -22,7 +22,24 @@ export class InvalidRecordError extends Error {
   }
 }
 
+/**
+ * Encoded bytes per set object. Sets are immutable values, and one set is often encoded several
+ * times (the local store, each replica it is sent to, every replica read answered from the
+ * record cache), so it is encoded once. Entries go when their set is collected.
+ */
+const encodedSets = new WeakMap<DvvSet, Buffer>();
+
+/** The set's bytes. Shared between callers (see encodedSets): never modify them. */
 export function encodeRecord(set: DvvSet): Buffer {
+  let bytes = encodedSets.get(set);
+  if (bytes === undefined) {
+    bytes = encodeUncached(set);
+    encodedSets.set(set, bytes);
+  }
+  return bytes;
+}
+
+function encodeUncached(set: DvvSet): Buffer {
   const message: dynkv.record.IRecord = {
     entries: set.entries.map((entry) => ({
       actor: entry.actor,
@@ -39,7 +56,11 @@ export function encodeRecord(set: DvvSet): Buffer {
     })),
   };
   const bytes = dynkv.record.Record.encode(message).finish();
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Small results are slices of Node's shared 8 KiB allocation pool; kept in encodedSets (and
+  // caches that hold the set), such a slice would pin the whole slab, so it gets its own memory.
+  const owned = Buffer.allocUnsafeSlow(bytes.byteLength);
+  owned.set(bytes);
+  return owned;
 }
 
 export function decodeRecord(bytes: Buffer): DvvSet {

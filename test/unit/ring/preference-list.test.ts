@@ -77,12 +77,17 @@ describe('preferenceList', () => {
     expect(nodes(preferenceList(['x', 'y', 'x', 'y'], 1, 3, except('x')).targets)).toEqual(['y']);
   });
 
-  it('asks about each node once', () => {
+  it('asks about each node at most once, and not about fallbacks when every primary is usable', () => {
     const asked: string[] = [];
-    preferenceList(OWNERS, 3, 3, (node) => {
+    const ask = (usable: (node: string) => boolean) => (node: string) => {
       asked.push(node);
-      return true;
-    });
+      return usable(node);
+    };
+    const primaries = nodes(preferenceList(OWNERS, 3, 3, all).primaries);
+    preferenceList(OWNERS, 3, 3, ask(all));
+    expect(asked.sort()).toEqual([...primaries].sort());
+    asked.length = 0;
+    preferenceList(OWNERS, 3, 3, ask(except(primaries[1]!)));
     expect(asked.sort()).toEqual(['A', 'B', 'C', 'D', 'E']);
   });
 
