@@ -8,8 +8,7 @@ import { LocalReplica } from '../replica/local-replica';
 import { PreflistEntry, preferenceList } from '../ring/preference-list';
 import { StorageError } from '../storage/store';
 import { decodeContext } from '../versioning/context-codec';
-import { DvvSet, EMPTY_DVVSET, equalSets, join, siblingCount, siblings as siblingsOf, sync, update } from '../versioning/dvvset';
-import { pickWinner } from '../versioning/lww';
+import { DvvSet, EMPTY_DVVSET, join, siblingCount, sync, update } from '../versioning/dvvset';
 import { PruneLimits, prune } from '../versioning/prune';
 import { MutationLimits, applyMutation } from './apply-mutation';
 import type { ClusterView } from './cluster-view';
@@ -21,6 +20,7 @@ import { decodeResult, encodeMutation } from './mutation-codec';
 import { contextAfterWrite, supersededTimestampMaxMs } from './new-version-context';
 import { quorumState } from './quorum';
 import { ReplicaClient, ReplicaUnavailableError } from './replica-client';
+import { ReplicaReads, unavailable, winnerOnly } from './replica-reads';
 import { flushCluster } from './cluster-flush';
 import type { FlushGenerations } from './flush-generations';
 import { dropFlushed } from '../versioning/flush';
@@ -75,6 +75,7 @@ export class ClusterCoordinator implements Coordinator {
    */
   #actor = '';
   #pruneKeep: ReadonlySet<string>;
+  readonly #reads: ReplicaReads;
   readonly #breaks: Breaks;
   /** The ring the current actor epoch was drawn under (see #newEpochOnRingChange). */
   #ringSeen: readonly string[] | undefined;
@@ -85,6 +86,15 @@ export class ClusterCoordinator implements Coordinator {
     this.#selfId = options.view.selfId;
     this.#pruneKeep = new Set();
     this.#newEpoch();
+    this.#reads = new ReplicaReads({
+      view: options.view,
+      replicas: options.replicas,
+      flush: options.flush,
+      logger: options.logger,
+      breaks: this.#breaks,
+      readLocal: (target, partition, key) => this.#readLocal(target, partition, key),
+      writeLocal: (target, partition, key, local, next) => this.#writeLocal(target, partition, key, local, next),
+    });
     // No actor issues dots in two flush generations (src/versioning/flush.ts relies on it).
     options.flush.onAdopt(() => this.#newEpoch());
     // A removed record takes its clock with it: if it held this actor's dots, the next write to
@@ -99,9 +109,9 @@ export class ClusterCoordinator implements Coordinator {
     const { targets } = this.#preflist(partition);
     const required = options.r ?? this.#o.quorum.r;
     // A ring of one (or N=1 with this node the owner): the local replica is the whole answer.
-    const sources = this.#handoffSources(partition, targets);
+    const sources = this.#reads.handoffSources(partition, targets);
     if (targets.length === 1 && required === 1 && targets[0].node === this.#selfId && sources.length === 0) return this.#readLocal(targets[0], partition, key);
-    return this.#quorumRead(key, partition, targets, required, 'R', sources);
+    return this.#reads.quorumRead(key, partition, targets, required, 'R', sources);
   }
 
   async mutate(key: Buffer, mutation: Mutation, options: ClusterWriteOptions = {}): Promise<MutateResult> {
@@ -204,13 +214,13 @@ export class ClusterCoordinator implements Coordinator {
     const primary = selfTarget?.role === 'primary';
     // A primary's own replica holds every dot it ever issued for the key. Anyone else must learn
     // its counters from the replicas first, or it could issue a dot that already exists.
-    const sources = this.#handoffSources(partition, targets);
+    const sources = this.#reads.handoffSources(partition, targets);
     let remote = EMPTY_DVVSET;
-    if (!primary) remote = await this.#quorumRead(key, partition, targets, 1, 'W', sources);
+    if (!primary) remote = await this.#reads.quorumRead(key, partition, targets, 1, 'W', sources);
     else {
       // While the partition is being handed to this primary, the old owners may still hold the
       // key's current version: an INCR or APPEND must start from it, not from an empty replica.
-      const handedOver = sources.length > 0 ? await this.#readSources(partition, key, sources) : EMPTY_DVVSET;
+      const handedOver = sources.length > 0 ? await this.#reads.readSources(partition, key, sources) : EMPTY_DVVSET;
       // A data type mutation also merges what R replicas hold, so that an SREM removes the adds
       // other coordinators made (an observed remove only removes what it observed).
       const merged = isDataTypeMutation(mutation) && targets.length > 1 ? await this.#readForMerge(key, partition, targets) : EMPTY_DVVSET;
@@ -250,7 +260,7 @@ export class ClusterCoordinator implements Coordinator {
   /** R replicas merged, for a data type mutation to apply on; the local replica alone if R cannot be met (the write still needs W). */
   async #readForMerge(key: Buffer, partition: number, targets: readonly PreflistEntry[]): Promise<DvvSet> {
     try {
-      return await this.#quorumRead(key, partition, targets, this.#o.quorum.r, 'R');
+      return await this.#reads.quorumRead(key, partition, targets, this.#o.quorum.r, 'R');
     } catch (err) {
       if (!(err instanceof ReplyError)) throw err;
       this.#o.logger.debug({ err: err.message }, 'data type write applies on the local replica only');
@@ -330,107 +340,6 @@ export class ClusterCoordinator implements Coordinator {
     return target.standsInFor ? this.#o.hints.read(target.standsInFor, partition, key) : this.#o.replica.read(partition, key);
   }
 
-  /**
-   * Nodes handing this partition off (not among its targets) whose answers a read merges: they
-   * may hold versions the new primaries have not received yet.
-   */
-  #handoffSources(partition: number, targets: readonly PreflistEntry[]): readonly PreflistEntry[] {
-    const { view } = this.#o;
-    const sources = view.handoffSources?.(partition);
-    if (sources === undefined || sources.length === 0) return NO_SOURCES;
-    return sources.filter((node) => view.isUsable(node) && !targets.some((t) => t.node === node)).map((node) => ({ node, role: 'fallback' as const }));
-  }
-
-  /** The merge of what the hand-off sources hold of `key`; one that fails to answer is skipped. */
-  async #readSources(partition: number, key: Buffer, sources: readonly PreflistEntry[]): Promise<DvvSet> {
-    const replies = await Promise.allSettled(sources.map((s) => (s.node === this.#selfId ? this.#readLocal(s, partition, key) : this.#o.replicas.read(s, partition, key))));
-    return replies.reduce((merged, reply) => (reply.status === 'fulfilled' ? sync(merged, reply.value) : merged), EMPTY_DVVSET);
-  }
-
-  /**
-   * Ask every target, answer with the merge of the first `required` replies, then repair. Hand-off
-   * `sources` are asked too and their answers merged in, but they never count toward the quorum
-   * (a source may have missed writes the new primaries took): the answer waits for them to reply
-   * or fail, at most the request timeout.
-   */
-  #quorumRead(key: Buffer, partition: number, targets: readonly PreflistEntry[], required: number, name: 'R' | 'W', sources: readonly PreflistEntry[] = []): Promise<DvvSet> {
-    const asked = targets.length;
-    const replies: Array<{ target: PreflistEntry; set: DvvSet }> = [];
-    let fromSources = EMPTY_DVVSET;
-    let sourcesPending = sources.length;
-    return new Promise((resolve, reject) => {
-      let failures = 0;
-      let settled = false;
-      const onSettled = () => {
-        if (replies.length + failures === asked && sourcesPending === 0) {
-          // After the answer, never in its way: a repair that throws (a store closing under a
-          // shutdown) must neither block the read nor become an unhandled rejection.
-          try {
-            this.#repair(key, partition, replies, fromSources);
-          } catch (err) {
-            this.#o.logger.debug({ err: (err as Error).message }, 'read repair skipped');
-          }
-        }
-        if (settled) return;
-        const state = quorumState(required, asked, replies.length, failures);
-        if (state === 'met' && sourcesPending === 0) {
-          settled = true;
-          // A reply that taught this node a newer flush may follow replies of the old generation.
-          resolve(dropFlushed(replies.reduce((merged, reply) => sync(merged, reply.set), fromSources), this.#o.flush.current));
-        } else if (state === 'failed') {
-          settled = true;
-          reject(unavailable(name, required, replies.length, asked));
-        }
-      };
-      if (asked < required) return reject(unavailable(name, required, 0, asked));
-      for (const source of sources) {
-        const read = source.node === this.#selfId ? Promise.resolve(this.#readLocal(source, partition, key)) : this.#o.replicas.read(source, partition, key);
-        read.then(
-          (set) => {
-            fromSources = sync(fromSources, set);
-            sourcesPending--;
-            onSettled();
-          },
-          () => {
-            sourcesPending--;
-            onSettled();
-          },
-        );
-      }
-      for (const target of targets) {
-        const read = target.node === this.#selfId ? Promise.resolve(this.#readLocal(target, partition, key)) : this.#o.replicas.read(target, partition, key);
-        read.then(
-          (set) => {
-            replies.push({ target, set });
-            onSettled();
-          },
-          () => {
-            failures++;
-            onSettled();
-          },
-        );
-      }
-    });
-  }
-
-  /** Read repair: bring every replica that answered with less than the merge up to it. */
-  #repair(key: Buffer, partition: number, replies: ReadonlyArray<{ target: PreflistEntry; set: DvvSet }>, fromSources: DvvSet): void {
-    // What sources hold is repaired onto the targets (the hand-off would bring it anyway); the
-    // sources themselves are never written to: they are giving the partition away.
-    if (replies.length < 2 && (replies.length === 0 || fromSources.entries.length === 0)) return;
-    const merged = dropFlushed(
-      replies.reduce((acc, reply) => sync(acc, reply.set), fromSources),
-      this.#o.flush.current,
-    );
-    const written = this.#breaks.has('read-repair-drops-siblings') ? winnerOnly(merged) : merged;
-    for (const { target, set } of replies) {
-      if (equalSets(set, merged)) continue;
-      const repaired =
-        target.node === this.#selfId ? this.#writeLocal(target, partition, key, this.#readLocal(target, partition, key), written) : this.#o.replicas.write(target, partition, key, written);
-      repaired.catch((err) => this.#o.logger.debug({ node: target.node, err: (err as Error).message }, 'read repair failed'));
-    }
-  }
-
   #checkSiblings(next: DvvSet): void {
     const count = siblingCount(next);
     const { warnAt, max } = this.#o.siblingLimits;
@@ -438,9 +347,6 @@ export class ClusterCoordinator implements Coordinator {
     if (count > warnAt) this.#o.logger.warn({ siblings: count }, 'sibling count is high');
   }
 }
-
-/** No hand-off sources: the common case, shared rather than allocated per request. */
-const NO_SOURCES: readonly PreflistEntry[] = [];
 
 /** Mutations whose outcome depends on the value they find (everything but blind writes). */
 function readsCurrentValue(mutation: Mutation): boolean {
@@ -455,21 +361,4 @@ function readsCurrentValue(mutation: Mutation): boolean {
   }
 }
 
-/**
- * Break 'read-repair-drops-siblings': the merged clock with only the LWW winner's version kept
- * (and, as versions are held newest first, any newer ones of the winner's actor). Syncing it into a
- * replica discards every other sibling as seen-and-superseded.
- */
-function winnerOnly(set: DvvSet): DvvSet {
-  const winner = pickWinner(siblingsOf(set));
-  return {
-    entries: set.entries.map((entry) =>
-      winner !== undefined && entry.actor === winner.dot.actor ? { ...entry, versions: entry.versions.slice(0, entry.counter - winner.dot.counter + 1) } : { ...entry, versions: [] },
-    ),
-  };
-}
-
-function unavailable(name: 'R' | 'W', required: number, answered: number, asked: number): ReplyError {
-  return new ReplyError(`UNAVAILABLE ${answered} of ${asked} replicas answered, ${name}=${required} needed`);
-}
 
