@@ -119,18 +119,6 @@ export class HintStore {
     }
   }
 
-  /** Drop every hint. */
-  clear(): void {
-    const keys: Buffer[] = [];
-    this.#store.scan('hints', {}, (key) => {
-      keys.push(Buffer.from(key));
-      return true;
-    });
-    for (const key of keys) this.#store.delete('hints', key);
-    this.#counts.clear();
-    this.#bytes.clear();
-  }
-
   /** Drop a delivered hint (only after its target acknowledged it). */
   remove(target: string, partition: number, key: Buffer): void {
     const storeKey = hintKey(target, partition, key);

@@ -295,25 +295,6 @@ export class LocalReplica {
     return true;
   }
 
-  /** Remove every record (FLUSHALL on this node). Returns how many records were removed. */
-  clear(): number {
-    let removed = 0;
-    this.#trees.clear();
-    for (const table of ['data', 'expiry'] as const) {
-      const keys: Buffer[] = [];
-      this.#store.scan(table, {}, (key) => {
-        keys.push(Buffer.from(key));
-        return true;
-      });
-      for (const key of keys) this.#store.delete(table, key);
-      if (table === 'data') removed = keys.length;
-    }
-    this.#liveKeys = 0;
-    this.#forgetCached();
-    this.#reapCandidates.clear();
-    return removed;
-  }
-
   #sweepOne(indexKey: Buffer, nowMs: number): void {
     const { partition, key, expiresAtMs } = parseExpiryKey(indexKey);
     const current = this.read(partition, key);
