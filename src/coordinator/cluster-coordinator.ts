@@ -8,7 +8,7 @@ import { LocalReplica } from '../replica/local-replica';
 import { PreflistEntry, preferenceList } from '../ring/preference-list';
 import { StorageError } from '../storage/store';
 import { decodeContext } from '../versioning/context-codec';
-import { DvvSet, EMPTY_DVVSET, join, siblingCount, sync, update } from '../versioning/dvvset';
+import { DvvSet, EMPTY_DVVSET, join, makeVersion, siblingCount, sync, update } from '../versioning/dvvset';
 import { PruneLimits, prune } from '../versioning/prune';
 import { MutationLimits, applyMutation } from './apply-mutation';
 import type { ClusterView } from './cluster-view';
@@ -251,7 +251,7 @@ export class ClusterCoordinator implements Coordinator {
     const context = outcome.context === 'current' ? join(seen) : outcome.context;
     const timestampMs = Math.max(nowMs, supersededTimestampMaxMs(seen, context) + 1);
     const keep = actor === this.#actor ? this.#pruneKeep : new Set([actor]);
-    const next = prune(update(seen, context, actor, flushGeneration === 0 ? { ...outcome.write, timestampMs } : { ...outcome.write, timestampMs, flushGeneration }, nowMs), this.#o.pruneLimits, nowMs, keep);
+    const next = prune(update(seen, context, actor, makeVersion({ ...outcome.write, timestampMs, flushGeneration }), nowMs), this.#o.pruneLimits, nowMs, keep);
     this.#checkSiblings(next);
     await this.#replicate(key, partition, targets, selfTarget, local, next, required);
     return { result: outcome.result, context: contextAfterWrite(context, next, actor) };

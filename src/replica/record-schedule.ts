@@ -1,4 +1,4 @@
-import { DvvSet, siblings } from '../versioning/dvvset';
+import { DvvSet, makeVersion, siblings } from '../versioning/dvvset';
 
 /**
  * When a record next needs the sweeper's attention, and whether it is dead for good.
@@ -55,16 +55,12 @@ export function sweepDecision(set: DvvSet, nowMs: number, tombstoneGraceMs: numb
     ...entry,
     versions: entry.versions.map((version) =>
       !version.tombstone && version.expiresAtMs !== 0 && version.expiresAtMs <= nowMs
-        ? { data: Buffer.alloc(0), tombstone: true, timestampMs: version.expiresAtMs, expiresAtMs: 0, ...generationField(version.flushGeneration) }
+        ? // The tombstone stays in the value's FLUSHALL generation.
+          makeVersion({ data: Buffer.alloc(0), tombstone: true, timestampMs: version.expiresAtMs, expiresAtMs: 0, flushGeneration: version.flushGeneration })
         : version,
     ),
   }));
   return { kind: 'expire', next: { entries } };
-}
-
-/** A tombstone written for an expired value stays in the value's FLUSHALL generation. */
-function generationField(flushGeneration: number | undefined): { flushGeneration?: number } {
-  return flushGeneration === undefined || flushGeneration === 0 ? {} : { flushGeneration };
 }
 
 /**

