@@ -58,9 +58,10 @@ export class MerkleTrees {
     if (this.#skipOddSegments && segment % 2 === 1) return;
     const storeKey = merkleKey(partition, segment);
     const cacheKey = partition * SEGMENT_COUNT + segment;
-    // A fresh buffer either way: the store copies what it is given, the cache keeps this one.
+    // The cached hash is updated in place: the store copies what it is given, and nothing else
+    // holds the cache's buffers.
     const cached = this.#cached.get(cacheKey);
-    const hash = cached !== undefined ? Buffer.from(cached) : (this.#store.get('merkle', storeKey) ?? zeroHash());
+    const hash = cached ?? this.#store.get('merkle', storeKey) ?? zeroHash();
     if (previous !== undefined) xorInto(hash, previous);
     if (next !== undefined) xorInto(hash, next);
     if (isZeroHash(hash)) this.#store.delete('merkle', storeKey);

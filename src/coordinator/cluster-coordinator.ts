@@ -114,41 +114,74 @@ export class ClusterCoordinator implements Coordinator {
     return this.#reads.quorumRead(key, partition, targets, required, 'R', sources);
   }
 
-  async mutate(key: Buffer, mutation: Mutation, options: ClusterWriteOptions = {}): Promise<MutateResult> {
-    checkKeySize(key);
-    this.#newEpochOnRingChange();
-    const partition = this.#o.replica.partitionOf(key);
-    const preflist = this.#preflist(partition);
-    const selfTarget = preflist.targets.find((t) => t.node === this.#selfId);
-    const primaries = preflist.targets.filter((t) => t.role === 'primary');
-    // A write whose result depends on the current value (INCR, APPEND, SET NX...) is coordinated
-    // by the key's first usable primary only, so concurrent ones serialize on one replica instead
-    // of each computing from its own copy (which would lose increments). A blind write (SET,
-    // VSET, VDEL) may be coordinated by any primary: concurrent ones correctly become siblings.
-    const coordinatorNode = readsCurrentValue(mutation) ? primaries[0]?.node : selfTarget?.role === 'primary' ? this.#selfId : primaries[0]?.node;
-    if (coordinatorNode !== undefined && coordinatorNode !== this.#selfId && !options.forwarded) {
-      for (const target of primaries) {
-        if (target.node === this.#selfId) break; // the earlier primaries failed: coordinate here
-        const forwarded = await this.#tryForward(target.node, key, mutation, options.w);
-        if (forwarded) return forwarded;
-      }
-    }
-    const required = options.w ?? this.#o.quorum.w;
-    const stamp: GenerationStamp = { generation: undefined };
+  /**
+   * Not an async function, nor are the steps of the common path (this node a primary, nothing to
+   * read from others): V8 keeps a suspended async function's whole register file on the heap, and
+   * these are large functions, so each level of `await` cost a write about a kilobyte of garbage.
+   */
+  mutate(key: Buffer, mutation: Mutation, options: ClusterWriteOptions = {}): Promise<MutateResult> {
     try {
-      const outcome = await this.#coordinate(key, partition, preflist.targets, selfTarget, mutation, required, stamp);
-      if (stamp.generation === undefined || stamp.generation === this.#o.flush.current) return outcome;
+      checkKeySize(key);
+      this.#newEpochOnRingChange();
+      const partition = this.#o.replica.partitionOf(key);
+      const preflist = this.#preflist(partition);
+      const selfTarget = preflist.targets.find((t) => t.node === this.#selfId);
+      const primaries = preflist.targets.filter((t) => t.role === 'primary');
+      // A write whose result depends on the current value (INCR, APPEND, SET NX...) is coordinated
+      // by the key's first usable primary only, so concurrent ones serialize on one replica instead
+      // of each computing from its own copy (which would lose increments). A blind write (SET,
+      // VSET, VDEL) may be coordinated by any primary: concurrent ones correctly become siblings.
+      const coordinatorNode = readsCurrentValue(mutation) ? primaries[0]?.node : selfTarget?.role === 'primary' ? this.#selfId : primaries[0]?.node;
+      if (coordinatorNode !== undefined && coordinatorNode !== this.#selfId && !options.forwarded) {
+        return this.#forwardOrCoordinate(key, mutation, options, partition, preflist.targets, selfTarget, primaries);
+      }
+      return this.#coordinateOnce(key, partition, preflist.targets, selfTarget, mutation, options.w ?? this.#o.quorum.w);
     } catch (err) {
-      if (stamp.generation === undefined || stamp.generation === this.#o.flush.current) throw err;
+      return Promise.reject(err);
     }
-    // A FLUSHALL was adopted after the write was stamped with the old generation (a replica knew
-    // it): the write was dropped. It is coordinated once more, after the flush, as Redis would
-    // order a write that arrived while FLUSHALL ran. (A flush learnt before the stamp needs no
-    // retry: the write was applied to the stripped state and stamped with the new generation.)
-    this.#o.logger.debug({ flushGeneration: this.#o.flush.current }, 'write raced a FLUSHALL: coordinating it again');
-    const retry = this.#preflist(partition);
-    const retrySelf = retry.targets.find((t) => t.node === this.#selfId);
-    return this.#coordinate(key, partition, retry.targets, retrySelf, mutation, required, { generation: undefined });
+  }
+
+  /** Forward to the first primary that takes the write; coordinate here if every earlier one failed. */
+  async #forwardOrCoordinate(
+    key: Buffer,
+    mutation: Mutation,
+    options: ClusterWriteOptions,
+    partition: number,
+    targets: readonly PreflistEntry[],
+    selfTarget: PreflistEntry | undefined,
+    primaries: readonly PreflistEntry[],
+  ): Promise<MutateResult> {
+    for (const target of primaries) {
+      if (target.node === this.#selfId) break; // the earlier primaries failed: coordinate here
+      const forwarded = await this.#tryForward(target.node, key, mutation, options.w);
+      if (forwarded) return forwarded;
+    }
+    return this.#coordinateOnce(key, partition, targets, selfTarget, mutation, options.w ?? this.#o.quorum.w);
+  }
+
+  /**
+   * Coordinate the write; should a FLUSHALL be adopted after it was stamped with the old
+   * generation (a replica knew it), the write was dropped, and it is coordinated once more, after
+   * the flush, as Redis would order a write that arrived while FLUSHALL ran. (A flush learnt
+   * before the stamp needs no retry: the write was applied to the stripped state and stamped
+   * with the new generation.)
+   */
+  #coordinateOnce(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, mutation: Mutation, required: number): Promise<MutateResult> {
+    const stamp: GenerationStamp = { generation: undefined };
+    const current = () => stamp.generation === undefined || stamp.generation === this.#o.flush.current;
+    const retry = () => {
+      this.#o.logger.debug({ flushGeneration: this.#o.flush.current }, 'write raced a FLUSHALL: coordinating it again');
+      const again = this.#preflist(partition);
+      const againSelf = again.targets.find((t) => t.node === this.#selfId);
+      return this.#coordinate(key, partition, again.targets, againSelf, mutation, required, { generation: undefined });
+    };
+    return this.#coordinate(key, partition, targets, selfTarget, mutation, required, stamp).then(
+      (outcome) => (current() ? outcome : retry()),
+      (err: unknown) => {
+        if (current()) throw err;
+        return retry();
+      },
+    );
   }
 
   flushAll(): Promise<void> {
@@ -201,7 +234,7 @@ export class ClusterCoordinator implements Coordinator {
     }
   }
 
-  async #coordinate(
+  #coordinate(
     key: Buffer,
     partition: number,
     targets: readonly PreflistEntry[],
@@ -210,22 +243,55 @@ export class ClusterCoordinator implements Coordinator {
     required: number,
     stamp: GenerationStamp,
   ): Promise<MutateResult> {
-    const { replica, clock } = this.#o;
     const primary = selfTarget?.role === 'primary';
+    const sources = this.#reads.handoffSources(partition, targets);
+    const mergesReplicas = isDataTypeMutation(mutation) && targets.length > 1;
+    // The common case: a primary with nothing to learn from others decides at once.
+    if (primary && sources.length === 0 && !mergesReplicas) return this.#decideAndReplicate(key, partition, targets, selfTarget, mutation, required, stamp, EMPTY_DVVSET);
+    return this.#readThenDecide(key, partition, targets, selfTarget, mutation, required, stamp, sources, mergesReplicas);
+  }
+
+  /** What a coordinator must read from other replicas before it decides. */
+  async #readThenDecide(
+    key: Buffer,
+    partition: number,
+    targets: readonly PreflistEntry[],
+    selfTarget: PreflistEntry | undefined,
+    mutation: Mutation,
+    required: number,
+    stamp: GenerationStamp,
+    sources: readonly PreflistEntry[],
+    mergesReplicas: boolean,
+  ): Promise<MutateResult> {
     // A primary's own replica holds every dot it ever issued for the key. Anyone else must learn
     // its counters from the replicas first, or it could issue a dot that already exists.
-    const sources = this.#reads.handoffSources(partition, targets);
     let remote = EMPTY_DVVSET;
-    if (!primary) remote = await this.#reads.quorumRead(key, partition, targets, 1, 'W', sources);
+    if (selfTarget?.role !== 'primary') remote = await this.#reads.quorumRead(key, partition, targets, 1, 'W', sources);
     else {
       // While the partition is being handed to this primary, the old owners may still hold the
       // key's current version: an INCR or APPEND must start from it, not from an empty replica.
       const handedOver = sources.length > 0 ? await this.#reads.readSources(partition, key, sources) : EMPTY_DVVSET;
       // A data type mutation also merges what R replicas hold, so that an SREM removes the adds
       // other coordinators made (an observed remove only removes what it observed).
-      const merged = isDataTypeMutation(mutation) && targets.length > 1 ? await this.#readForMerge(key, partition, targets) : EMPTY_DVVSET;
+      const merged = mergesReplicas ? await this.#readForMerge(key, partition, targets) : EMPTY_DVVSET;
       if (handedOver !== EMPTY_DVVSET || merged !== EMPTY_DVVSET) remote = sync(merged, handedOver);
     }
+    return this.#decideAndReplicate(key, partition, targets, selfTarget, mutation, required, stamp, remote);
+  }
+
+  /** Decide the new version from the local replica and `remote`, then write it to the targets. */
+  #decideAndReplicate(
+    key: Buffer,
+    partition: number,
+    targets: readonly PreflistEntry[],
+    selfTarget: PreflistEntry | undefined,
+    mutation: Mutation,
+    required: number,
+    stamp: GenerationStamp,
+    remote: DvvSet,
+  ): Promise<MutateResult> {
+    const { replica, clock } = this.#o;
+    const primary = selfTarget?.role === 'primary';
     // From here to the local write nothing awaits: concurrent mutations of the key on this node
     // serialize, each seeing its predecessors in the local replica.
     const local = primary ? replica.read(partition, key) : this.#readLocal(selfTarget, partition, key);
@@ -238,23 +304,24 @@ export class ClusterCoordinator implements Coordinator {
     // A non-primary coordinator (no primary reachable) learned its counters from a partial read,
     // which may miss dots it issued before: it writes as a one-off actor that cannot collide.
     const actor = primary ? this.#actor : this.#oneOffActor();
+    const seenVector = join(seen);
     // update() gives the new version this dot when its context is `join(seen)`, as every
     // read-modify-write mutation's is; data types name their entries and set dots after it.
-    const writer = { actor, counter: (join(seen).get(actor) ?? 0) + 1 };
+    const writer = { actor, counter: (seenVector.get(actor) ?? 0) + 1 };
     // Contexts are bounded (CONTEXT_COUNTER_MAX), so this only guards peers' records.
     if (!Number.isSafeInteger(writer.counter + 1)) throw new ReplyError('ERR the key\'s clock is exhausted for this node: write it with a context of another node');
     // Break 'datatype-write-drops-siblings': a counter or set write applies on the LWW winner only,
     // yet supersedes every sibling (the merge on read skipped).
     const applied = isDataTypeMutation(mutation) && this.#breaks.has('datatype-write-drops-siblings') ? winnerOnly(seen) : seen;
     const outcome = applyMutation(mutation, applied, nowMs, this.#o.mutationLimits, writer);
-    if (outcome.write === undefined) return { result: outcome.result, context: join(seen) };
-    const context = outcome.context === 'current' ? join(seen) : outcome.context;
+    if (outcome.write === undefined) return Promise.resolve({ result: outcome.result, context: seenVector });
+    const context = outcome.context === 'current' ? seenVector : outcome.context;
     const timestampMs = Math.max(nowMs, supersededTimestampMaxMs(seen, context) + 1);
     const keep = actor === this.#actor ? this.#pruneKeep : new Set([actor]);
     const next = prune(update(seen, context, actor, makeVersion({ ...outcome.write, timestampMs, flushGeneration }), nowMs), this.#o.pruneLimits, nowMs, keep);
     this.#checkSiblings(next);
-    await this.#replicate(key, partition, targets, selfTarget, local, next, required);
-    return { result: outcome.result, context: contextAfterWrite(context, next, actor) };
+    const result = outcome.result;
+    return this.#replicate(key, partition, targets, selfTarget, local, next, required).then(() => ({ result, context: contextAfterWrite(context, next, actor) }));
   }
 
   /** R replicas merged, for a data type mutation to apply on; the local replica alone if R cannot be met (the write still needs W). */
@@ -269,32 +336,30 @@ export class ClusterCoordinator implements Coordinator {
   }
 
   /** Send `next` to every target; resolve once `required` acknowledged, reject when that cannot happen. */
-  async #replicate(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, local: DvvSet, next: DvvSet, required: number): Promise<void> {
-    let ownAck = 0;
-    if (selfTarget?.role === 'primary') {
-      // The coordinator's own replica commits first, before any other replica sees the new dot:
-      // if it failed after others had stored the version, this node's next write to the key would
-      // issue the same dot again with another value (found by the simulator with a full disk).
-      try {
-        await this.#writeLocal(selfTarget, partition, key, local, next);
-        ownAck = 1;
-      } catch (err) {
-        // The dot may have been seen by a peer while staged: never issue it again.
-        this.#newEpoch();
-        if (err instanceof StorageError) {
-          this.#o.logger.warn({ err: err.message }, 'local replica write failed');
-          throw new ReplyError(`ERR write refused, ${err.message}`);
-        }
-        throw err;
+  #replicate(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, local: DvvSet, next: DvvSet, required: number): Promise<void> {
+    if (selfTarget?.role !== 'primary') return this.#replicateToOthers(key, partition, targets, selfTarget, local, next, required, 0);
+    // The coordinator's own replica commits first, before any other replica sees the new dot:
+    // if it failed after others had stored the version, this node's next write to the key would
+    // issue the same dot again with another value (found by the simulator with a full disk).
+    const ownWrite = this.#writeLocal(selfTarget, partition, key, local, next).then(undefined, (err: unknown) => {
+      // The dot may have been seen by a peer while staged: never issue it again.
+      this.#newEpoch();
+      if (err instanceof StorageError) {
+        this.#o.logger.warn({ err: err.message }, 'local replica write failed');
+        throw new ReplyError(`ERR write refused, ${err.message}`);
       }
-    }
+      throw err;
+    });
+    // A ring of one: the local commit is the whole quorum.
+    if (targets.length === 1) return required <= 1 ? ownWrite : ownWrite.then(() => Promise.reject(unavailable('W', required, 1, 1)));
+    return ownWrite.then(() => this.#replicateToOthers(key, partition, targets, selfTarget, local, next, required, 1));
+  }
+
+  /** The rest of #replicate: every target but the coordinator's own committed replica. */
+  #replicateToOthers(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, local: DvvSet, next: DvvSet, required: number, ownAck: number): Promise<void> {
     const others = targets.filter((target) => target !== selfTarget || ownAck === 0);
     const asked = targets.length;
-    // A ring of one: the local commit was the whole quorum.
-    if (others.length === 0) {
-      if (ownAck >= required) return;
-      throw unavailable('W', required, ownAck, asked);
-    }
+    if (others.length === 0) return ownAck >= required ? Promise.resolve() : Promise.reject(unavailable('W', required, ownAck, asked));
     return new Promise((resolve, reject) => {
       let successes = ownAck;
       let failures = 0;
@@ -328,11 +393,16 @@ export class ClusterCoordinator implements Coordinator {
     });
   }
 
-  async #writeLocal(target: PreflistEntry, partition: number, key: Buffer, local: DvvSet, next: DvvSet): Promise<void> {
-    if (target.standsInFor) {
-      if (!this.#breaks.has('skip-hint-storage')) this.#o.hints.add(target.standsInFor, partition, key, next);
-    } else this.#o.replica.write(partition, key, local, sync(local, next));
-    await this.#o.replica.commit();
+  /** Stage `next` on this node (its replica, or a hint for the node it stands in for); resolves when committed. Never throws. */
+  #writeLocal(target: PreflistEntry, partition: number, key: Buffer, local: DvvSet, next: DvvSet): Promise<void> {
+    try {
+      if (target.standsInFor) {
+        if (!this.#breaks.has('skip-hint-storage')) this.#o.hints.add(target.standsInFor, partition, key, next);
+      } else this.#o.replica.write(partition, key, local, sync(local, next));
+      return this.#o.replica.commit();
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   #readLocal(target: PreflistEntry | undefined, partition: number, key: Buffer): DvvSet {

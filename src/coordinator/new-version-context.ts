@@ -1,4 +1,4 @@
-import { DvvSet, VersionVector, siblings } from '../versioning/dvvset';
+import { DvvSet, VersionVector } from '../versioning/dvvset';
 
 /**
  * The context returned to a client after its write. Ideally it is the context it wrote with plus its
@@ -11,22 +11,28 @@ import { DvvSet, VersionVector, siblings } from '../versioning/dvvset';
 export function contextAfterWrite(written: VersionVector, next: DvvSet, actor: string): VersionVector {
   const entry = next.entries.find((e) => e.actor === actor);
   if (!entry) return written;
-  const candidate = new Map(written);
-  candidate.set(actor, Math.max(written.get(actor) ?? 0, entry.counter));
-  for (const { dot } of siblings(next)) {
-    if (dot.actor === actor && dot.counter === entry.counter) continue; // the new version itself
-    const coveredBefore = dot.counter <= (written.get(dot.actor) ?? 0);
-    const coveredAfter = dot.counter <= (candidate.get(dot.actor) ?? 0);
-    if (coveredAfter && !coveredBefore) return written;
+  const ownCounter = Math.max(written.get(actor) ?? 0, entry.counter);
+  // Only dots of `actor` can change coverage: the candidate differs from `written` there alone.
+  const coveredBefore = written.get(actor) ?? 0;
+  // versions[i] carries the dot (actor, counter - i); i = 0 is the new version itself.
+  for (let i = 1; i < entry.versions.length; i++) {
+    const counter = entry.counter - i;
+    if (counter <= ownCounter && counter > coveredBefore) return written;
   }
+  const candidate = new Map(written);
+  candidate.set(actor, ownCounter);
   return candidate;
 }
 
 /** The newest timestamp among the versions `context` supersedes: a new version must be later. */
 export function supersededTimestampMaxMs(current: DvvSet, context: VersionVector): number {
   let maxMs = 0;
-  for (const { dot, version } of siblings(current)) {
-    if (dot.counter <= (context.get(dot.actor) ?? 0)) maxMs = Math.max(maxMs, version.timestampMs);
+  for (const entry of current.entries) {
+    const seen = context.get(entry.actor) ?? 0;
+    // versions[i] carries the dot (actor, counter - i).
+    for (let i = 0; i < entry.versions.length; i++) {
+      if (entry.counter - i <= seen) maxMs = Math.max(maxMs, entry.versions[i].timestampMs);
+    }
   }
   return maxMs;
 }

@@ -60,6 +60,8 @@ export class LocalReplica {
   #liveKeys = 0;
   readonly #cache = new RecordCache();
   /** The commit of the write group the cache is watching (see #clearCacheIfGroupFails). */
+  #commitSeen: Promise<void> | undefined;
+  #commitWatched: Promise<void> = Promise.resolve();
   #watchedCommit: Promise<void> | undefined;
   #expiredKeys = 0;
   #reapedRecords = 0;
@@ -200,7 +202,8 @@ export class LocalReplica {
     const previousDigest = this.#storedDigest(cached, key, storeKey);
     const nextBytes = next.entries.length === 0 ? undefined : encodeRecord(next);
     if (nextBytes === undefined) this.#store.delete('data', storeKey);
-    else this.#store.put('data', storeKey, nextBytes);
+    // storeKey is fresh and encoded records are never modified: no copies needed.
+    else this.#store.put('data', storeKey, nextBytes, true);
     const nextDigest = nextBytes === undefined ? undefined : recordDigest(key, nextBytes);
     this.#trees.updateDigests(partition, cached.segment, previousDigest, nextDigest);
     const previousDueMs = nextDueMs(previous, this.#tombstoneGraceMs);
@@ -245,10 +248,16 @@ export class LocalReplica {
 
   /** Resolves when everything staged so far is durable. */
   commit(): Promise<void> {
-    return this.#store.commit().catch((err: unknown) => {
-      this.#forgetCached();
-      throw err;
-    });
+    // One wrapper per group, shared by every write of it (a group holds dozens).
+    const committed = this.#store.commit();
+    if (committed !== this.#commitSeen) {
+      this.#commitSeen = committed;
+      this.#commitWatched = committed.catch((err: unknown) => {
+        this.#forgetCached();
+        throw err;
+      });
+    }
+    return this.#commitWatched;
   }
 
   /**

@@ -81,6 +81,7 @@ export class RecordCache {
 
 function valueBytes(set: DvvSet): number {
   let bytes = 0;
-  for (const entry of set.entries) for (const version of entry.versions) bytes += version.data.length;
+  // Indexed loops: this runs on every write, and iterators there are garbage.
+  for (let e = 0; e < set.entries.length; e++) for (let v = 0; v < set.entries[e].versions.length; v++) bytes += set.entries[e].versions[v].data.length;
   return bytes;
 }

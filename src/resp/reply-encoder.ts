@@ -31,6 +31,8 @@ const LINE_BREAKS = /[\r\n]/g;
 export function encodeReply(reply: Reply, protocol: ProtocolVersion, out: ReplyWriter): void {
   switch (reply.kind) {
     case 'simple':
+      // +OK answers every SET: no scan for line breaks, no UTF-8 measure.
+      if (reply.value === 'OK') return out.pushAscii('+OK\r\n');
       return out.push(`+${singleLine(reply.value)}\r\n`);
     case 'error':
       return out.push(`-${singleLine(reply.message)}\r\n`);

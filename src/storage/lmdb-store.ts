@@ -170,7 +170,7 @@ export class LmdbStore implements Store {
    * promises reject) and every later write of this event-loop turn fails the same way: a caller
    * whose write was dropped must never see a later group's success.
    */
-  put(table: Table, key: Buffer, value: Buffer): void {
+  put(table: Table, key: Buffer, value: Buffer, handedOver = false): void {
     this.#assertOpen();
     if (!isStorableKey(key)) throw new StorageError(`key must be 1..${MAX_KEY_BYTES} bytes, got ${key.length}`);
     this.#beforeWrite();
@@ -185,8 +185,10 @@ export class LmdbStore implements Store {
       }
       this.#pending.growthBytes += growthBytes;
     }
-    // Copies: the batch runs later on another thread, and callers may reuse their buffers.
-    this.#pending.stage(table, this.#dbis[table], Buffer.from(key), Buffer.from(value));
+    // Copies, unless handed over: the batch runs later on another thread, and callers may reuse
+    // their buffers.
+    if (handedOver) this.#pending.stage(table, this.#dbis[table], key, value);
+    else this.#pending.stage(table, this.#dbis[table], Buffer.from(key), Buffer.from(value));
   }
 
   delete(table: Table, key: Buffer): void {

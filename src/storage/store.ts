@@ -15,7 +15,9 @@
  * - Keys are 1..MAX_KEY_BYTES bytes (LMDB's limit). `put` throws StorageError for other keys without
  *   touching the group; `get` returns undefined and `delete` does nothing for them.
  * - Buffers are copied in both directions: `put` may be followed by mutating its arguments, and
- *   every Buffer returned by `get`/`scan` belongs to the caller.
+ *   every Buffer returned by `get`/`scan` belongs to the caller. The one exception is a put with
+ *   `handedOver`: the caller promises never to modify that key and value again (fresh or
+ *   immutable buffers, such as an encoded record), so the store may keep them without a copy.
  * - After `close()`, get/put/delete/scan throw StorageError and `commit()` returns a rejected promise.
  */
 
@@ -46,7 +48,7 @@ export interface Store {
    * Stage a write. Throws StorageFullError when the store cannot take it; the whole pending group
    * is then abandoned and its `commit()` promises reject, so no write in it is ever acknowledged.
    */
-  put(table: Table, key: Buffer, value: Buffer): void;
+  put(table: Table, key: Buffer, value: Buffer, handedOver?: boolean): void;
   delete(table: Table, key: Buffer): void;
   /**
    * Visit entries in byte order of key within `range` until `visit` returns false. `visit` may write

@@ -1,7 +1,7 @@
 /**
  * A key's DVVSet as stored in LMDB and carried between nodes: the protobuf `Record` message of
  * proto/record.proto (one schema for disk and wire). Encoding is deterministic (entries in set
- * order, which is sorted by actor; proto3 omits defaults), so equal sets give equal bytes and
+ * order, which is sorted by actor; every field written the same way), so equal sets give equal bytes and
  * Merkle digests can hash the bytes.
  *
  * Decoding validates the DVVSet invariants and throws InvalidRecordError otherwise, because the
@@ -12,6 +12,7 @@
  */
 import { dynkv } from '../generated/proto';
 import { compareActors, makeVersion, type ClockEntry, type DvvSet, type ValueKind, type Version } from './dvvset';
+import { encodeRecordFast } from './record-encoder';
 import { uint64ToNumber } from './uint64';
 
 export class InvalidRecordError extends Error {
@@ -23,23 +24,31 @@ export class InvalidRecordError extends Error {
 }
 
 /**
- * Encoded bytes per set object. Sets are immutable values, and one set is often encoded several
- * times (the local store, each replica it is sent to, every replica read answered from the
- * record cache), so it is encoded once. Entries go when their set is collected.
+ * Where a set object keeps its encoded bytes. Sets are immutable values, and one set is often
+ * encoded several times (the local store, each replica it is sent to, every replica read answered
+ * from the record cache), so it is encoded once. A symbol-keyed property rather than a WeakMap:
+ * weak tables cost the garbage collector on every scavenge, and a write makes one set per key.
  */
-const encodedSets = new WeakMap<DvvSet, Buffer>();
+const ENCODED = Symbol('encoded record');
 
-/** The set's bytes. Shared between callers (see encodedSets): never modify them. */
+/** The set's bytes. Shared between callers (see ENCODED): never modify them. */
 export function encodeRecord(set: DvvSet): Buffer {
-  let bytes = encodedSets.get(set);
+  const memo = set as DvvSet & { [ENCODED]?: Buffer };
+  let bytes = memo[ENCODED];
   if (bytes === undefined) {
     bytes = encodeUncached(set);
-    encodedSets.set(set, bytes);
+    // Frozen sets (EMPTY_DVVSET, tests' fixtures) are encoded each time.
+    if (Object.isExtensible(set)) memo[ENCODED] = bytes;
   }
   return bytes;
 }
 
 function encodeUncached(set: DvvSet): Buffer {
+  return encodeRecordFast(set) ?? encodeWithProtobufjs(set);
+}
+
+/** The generated encoder: the reference encodeRecordFast matches, and its fallback. */
+export function encodeWithProtobufjs(set: DvvSet): Buffer {
   const message: dynkv.record.IRecord = {
     entries: set.entries.map((entry) => ({
       actor: entry.actor,
