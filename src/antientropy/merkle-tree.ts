@@ -18,7 +18,7 @@
  * that XOR is not collision resistant against someone who chooses the records; equal hashes of
  * unequal sets by accident need two 128-bit digests to cancel, which does not happen.
  */
-import { hash as oneShotHash } from 'node:crypto';
+import { md5 } from '../lib/md5';
 
 /** Segments per partition: a differing key costs listing its segment (~keys/1024 of the partition). */
 export const SEGMENT_COUNT = 1024;
@@ -54,7 +54,7 @@ export function isZeroHash(hash: Buffer): boolean {
  * partition spread evenly over its segments.
  */
 export function segmentOf(key: Buffer): number {
-  return segmentOfHash(oneShotHash('md5', key, 'buffer'));
+  return segmentOfHash(md5(key));
 }
 
 /** The segment of a key from its MD5 (`keyHash` in src/ring/partition.ts), for callers that already hold it. */
@@ -62,14 +62,13 @@ export function segmentOfHash(keyMd5: Buffer): number {
   return keyMd5.readUInt16BE(8) % SEGMENT_COUNT;
 }
 
+/** recordDigest's length prefix; md5 copies its input at once, so one buffer serves every call. */
+const KEY_LENGTH = Buffer.alloc(4);
+
 /** The digest of one key holding one encoded record; the key length keeps key/record boundaries apart. */
 export function recordDigest(key: Buffer, record: Buffer): Buffer {
-  // One buffer and a one-shot hash: cheaper than a Hash object fed three times (same bytes hashed).
-  const input = Buffer.allocUnsafe(4 + key.length + record.length);
-  input.writeUInt32BE(key.length, 0);
-  key.copy(input, 4);
-  record.copy(input, 4 + key.length);
-  return oneShotHash('md5', input, 'buffer');
+  KEY_LENGTH.writeUInt32BE(key.length, 0);
+  return md5(KEY_LENGTH, key, record);
 }
 
 /** target ^= source, in place. */

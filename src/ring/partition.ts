@@ -1,4 +1,4 @@
-import { hash as digestOf } from 'node:crypto';
+import { md5 } from '../lib/md5';
 
 /**
  * Which of the Q fixed ring partitions a key belongs to (the Dynamo paper's strategy 3).
@@ -11,7 +11,7 @@ const TWO_POW_32 = 4294967296;
 
 /** MD5(key): its bytes 0-7 place the key on the ring; the Merkle trees take their segment from bytes 8-9. */
 export function keyHash(key: Buffer): Buffer {
-  return digestOf('md5', key, 'buffer');
+  return md5(key);
 }
 
 export function partitionOf(key: Buffer, partitionCount: number): number {
