@@ -105,7 +105,8 @@ function stopChild(child) {
  * (p50, p99, p99.9 read from its "Latency by percentile distribution" table).
  */
 function redisBenchmark(port, { test, clients = 50, requests = 100000, pipeline = 1, dataBytes = 3, keyspace = 100000 }) {
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(clients), '-n', String(requests), '-t', test, '-P', String(pipeline), '-d', String(dataBytes), '-r', String(keyspace)];
+  // keyspace 0: no -r, redis-benchmark's default of one key ("key:__rand_int__" left as is).
+  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(clients), '-n', String(requests), '-t', test, '-P', String(pipeline), '-d', String(dataBytes), ...(keyspace > 0 ? ['-r', String(keyspace)] : [])];
   return new Promise((resolve, reject) => {
     execFile('redis-benchmark', args, { maxBuffer: 16 * 1024 * 1024, timeout: 600000 }, (err, stdout) => {
       if (err) return reject(err);
