@@ -45,6 +45,8 @@ export class ClientConnection {
   /** What every command of this connection sees; the same object for all of them. */
   readonly #context: CommandContext;
   #flushScheduled = false;
+  /** Inside #onData, which flushes when the chunk is decoded: completions need no microtask. */
+  #decoding = false;
   #closing = false;
   #readPaused = false;
 
@@ -96,7 +98,12 @@ export class ClientConnection {
   #onData(chunk: Buffer): void {
     this.#deps.stats.recordBytes(chunk.length, 0);
     this.session.lastActiveMs = this.#deps.clock.nowMs();
-    this.#decoder.feed(chunk);
+    this.#decoding = true;
+    try {
+      this.#decoder.feed(chunk);
+    } finally {
+      this.#decoding = false;
+    }
     this.#flush();
   }
 
@@ -108,35 +115,47 @@ export class ClientConnection {
     if (spec === undefined) return this.#complete(slot, error(unknownCommandMessage(args)));
     if (!arityAccepts(spec, args.length)) return this.#complete(slot, error(`ERR wrong number of arguments for '${spec.name}' command`));
     this.session.lastCommand = spec.name;
-    const keys = keysOf(spec, args);
-    const waitFor = this.#ordering.waitFor(keys);
-    if (waitFor === undefined) this.#run(spec, args, keys, slot);
-    else this.#ordering.started(keys, Promise.all(waitFor).then(() => this.#run(spec, args, [], slot)));
+    // Keys are listed only when another command of this client is unfinished (pipelining):
+    // an unpipelined client's commands never wait, and most complete synchronously.
+    const waitFor = this.#ordering.unsettled === 0 ? undefined : this.#ordering.waitFor(keysOf(spec, args));
+    if (waitFor === undefined) this.#run(spec, args, slot);
+    else this.#ordering.started(keysOf(spec, args), Promise.all(waitFor).then(() => this.#run(spec, args, slot, false)));
     if (this.#queue.length - this.#queueHead >= this.#deps.limits.pendingRepliesPause) this.#pauseReading();
   }
 
-  /** Run a command; `keys` are registered with the ordering if it completes asynchronously. */
-  #run(spec: CommandSpec, args: Buffer[], keys: readonly Buffer[], slot: Slot): Promise<unknown> | undefined {
+  /**
+   * Run a command. If it completes asynchronously and `ordered`, its keys are registered with the
+   * ordering (a command that waited for others was registered already).
+   */
+  #run(spec: CommandSpec, args: Buffer[], slot: Slot, ordered = true): Promise<unknown> | undefined {
     const startMs = this.#deps.clock.monotonicMs();
-    const finish = (reply: Reply) => {
-      this.#deps.stats.recordCommand(spec.name, (this.#deps.clock.monotonicMs() - startMs) * 1000, reply.kind === 'error');
-      if (this.session.closeAfterReply) slot.closeAfter = true;
-      this.#complete(slot, reply);
-    };
     let result: Reply | Promise<Reply>;
     try {
       result = spec.run(this.#context, args);
     } catch (err) {
-      finish(this.#errorReply(spec, err));
+      this.#finish(spec, startMs, slot, this.#errorReply(spec, err));
       return undefined;
     }
+    // The synchronous path (GET on a local replica) allocates no closure.
     if (!(result instanceof Promise)) {
-      finish(result);
+      this.#finish(spec, startMs, slot, result);
       return undefined;
     }
-    const settled = result.then(finish, (err) => finish(this.#errorReply(spec, err)));
-    if (keys.length > 0) this.#ordering.started(keys, settled);
+    const settled = result.then(
+      (reply) => this.#finish(spec, startMs, slot, reply),
+      (err) => this.#finish(spec, startMs, slot, this.#errorReply(spec, err)),
+    );
+    if (ordered) {
+      const keys = keysOf(spec, args);
+      if (keys.length > 0) this.#ordering.started(keys, settled);
+    }
     return settled;
+  }
+
+  #finish(spec: CommandSpec, startMs: number, slot: Slot, reply: Reply): void {
+    this.#deps.stats.recordCommand(spec.name, (this.#deps.clock.monotonicMs() - startMs) * 1000, reply.kind === 'error');
+    if (this.session.closeAfterReply) slot.closeAfter = true;
+    this.#complete(slot, reply);
   }
 
   #errorReply(spec: CommandSpec, err: unknown): Reply {
@@ -147,7 +166,7 @@ export class ClientConnection {
 
   #complete(slot: Slot, reply: Reply): void {
     slot.reply = reply;
-    if (!this.#flushScheduled) {
+    if (!this.#flushScheduled && !this.#decoding) {
       this.#flushScheduled = true;
       // Replies completing in the same microtask burst leave in one write.
       queueMicrotask(() => this.#flush());

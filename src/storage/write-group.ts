@@ -7,10 +7,16 @@ export type BatchOperation<Dbi> = [Dbi, Buffer, Buffer] | [Dbi, Buffer];
  * Writes staged together and committed in one LMDB transaction, plus their overlay: what reads
  * must see for these keys until the transaction has committed (a value, or null for deleted).
  * Overlay keys are the key bytes as latin1 strings (a bijection), so lookups need no Buffer compare.
+ *
+ * A key staged again in the same group replaces its earlier operation in place: within one
+ * transaction only the last write of a key matters, so a hot key written by fifty clients in one
+ * turn costs LMDB one put, not fifty (and its Merkle segment likewise).
  */
 export class WriteGroup<Dbi> {
   readonly operations: BatchOperation<Dbi>[] = [];
   readonly #overlay = new Map<Table, Map<string, Buffer | null>>();
+  /** table -> key (latin1) -> its operation's index in `operations`. */
+  readonly #operationAt = new Map<Table, Map<string, number>>();
   /** Estimated growth of the live data if this group commits (soft space limit). */
   growthBytes = 0;
   #promise: Promise<void> | undefined;
@@ -22,13 +28,22 @@ export class WriteGroup<Dbi> {
   }
 
   stage(table: Table, dbi: Dbi, key: Buffer, value: Buffer | null): void {
-    this.operations.push(value === null ? [dbi, key] : [dbi, key, value]);
     let tableOverlay = this.#overlay.get(table);
-    if (!tableOverlay) {
+    let tableOperations = this.#operationAt.get(table);
+    if (!tableOverlay || !tableOperations) {
       tableOverlay = new Map();
+      tableOperations = new Map();
       this.#overlay.set(table, tableOverlay);
+      this.#operationAt.set(table, tableOperations);
     }
-    tableOverlay.set(key.toString('latin1'), value);
+    const text = key.toString('latin1');
+    const operation: BatchOperation<Dbi> = value === null ? [dbi, key] : [dbi, key, value];
+    const at = tableOperations.get(text);
+    if (at === undefined) {
+      tableOperations.set(text, this.operations.length);
+      this.operations.push(operation);
+    } else this.operations[at] = operation;
+    tableOverlay.set(text, value);
   }
 
   /** undefined: this group says nothing about the key; null: it deletes it. */
