@@ -28,6 +28,10 @@ export function checkValueSize(bytes: number, limits: MutationLimits): void {
  * `writer` is the dot the coordinator will give the new version (counter entries and set dots use it).
  */
 export function applyMutation(mutation: Mutation, current: DvvSet, nowMs: number, limits: MutationLimits, writer: Dot): MutationOutcome<MutationResult> {
+  // A plain SET (no NX/XX, GET or KEEPTTL) does not depend on what the key holds: no read.
+  if (mutation.kind === 'set' && mutation.condition === undefined && !mutation.returnPrevious && mutation.expiresAtMs !== 'keep') {
+    return { write: { data: mutation.value, tombstone: false, expiresAtMs: mutation.expiresAtMs }, context: 'current', result: RESULT_OK };
+  }
   const value = readKeyValue(current, nowMs);
   const write = (version: NewVersion, result: MutationResult): MutationOutcome<MutationResult> => ({ write: version, context: 'current', result });
   const put = (data: Buffer, expiresAtMs: number, result: MutationResult) => write({ data, tombstone: false, expiresAtMs }, result);

@@ -135,7 +135,9 @@ export function siblingCount(set: DvvSet): number {
 
 /** The context covering everything `set` knows: a write made with it supersedes every sibling. */
 export function join(set: DvvSet): VersionVector {
-  return new Map(set.entries.map((entry) => [entry.actor, entry.counter]));
+  const vector = new Map<string, number>();
+  for (let e = 0; e < set.entries.length; e++) vector.set(set.entries[e].actor, set.entries[e].counter);
+  return vector;
 }
 
 /** True when `a` has seen every event `b` has (a >= b pointwise). */
@@ -234,42 +236,56 @@ export function update(
   version: Version,
   nowMs: number,
 ): DvvSet {
+  // Indexed loops and no Set: this runs on every write, with one or two entries.
   const entries: ClockEntry[] = [];
-  const seen = new Set<string>();
+  const storedEntries = stored.entries;
   let own: ClockEntry | undefined;
-  for (const entry of stored.entries) {
-    seen.add(entry.actor);
+  for (let e = 0; e < storedEntries.length; e++) {
+    const entry = storedEntries[e];
     const known = contextCounter(context, entry.actor);
     const raised = known > entry.counter;
     // versions[i] has dot counter - i: it survives iff counter - i > known.
-    const kept = raised ? [] : entry.versions.slice(0, entry.counter - known);
+    const keptCount = raised ? 0 : Math.min(entry.versions.length, Math.max(0, entry.counter - known));
     const next: ClockEntry =
-      raised || kept.length !== entry.versions.length
+      raised || keptCount !== entry.versions.length
         ? {
             actor: entry.actor,
             counter: Math.max(entry.counter, known),
-            versions: kept,
+            versions: entry.versions.slice(0, keptCount),
             updatedMs: raised ? Math.max(entry.updatedMs, nowMs) : entry.updatedMs,
           }
         : entry;
     if (entry.actor === actor) own = next;
     else entries.push(next);
   }
-  for (const other of context.keys()) {
-    const counter = contextCounter(context, other);
-    if (seen.has(other) || counter === 0) continue;
-    const next: ClockEntry = { actor: other, counter, versions: [], updatedMs: nowMs };
-    if (other === actor) own = next;
-    else entries.push(next);
+  if (context.size > 0) {
+    for (const other of context.keys()) {
+      const counter = contextCounter(context, other);
+      if (counter === 0 || hasActor(storedEntries, other)) continue;
+      const next: ClockEntry = { actor: other, counter, versions: [], updatedMs: nowMs };
+      if (other === actor) own = next;
+      else entries.push(next);
+    }
   }
+  const versions: Version[] = [version];
+  if (own !== undefined) for (let v = 0; v < own.versions.length; v++) versions.push(own.versions[v]);
   entries.push({
     actor,
     counter: (own?.counter ?? 0) + 1,
-    versions: [version, ...(own?.versions ?? [])],
+    versions,
     updatedMs: Math.max(own?.updatedMs ?? nowMs, nowMs),
   });
-  entries.sort((x, y) => compareActors(x.actor, y.actor));
+  if (entries.length > 1) entries.sort(byActor);
   return { entries };
+}
+
+function byActor(x: ClockEntry, y: ClockEntry): number {
+  return compareActors(x.actor, y.actor);
+}
+
+function hasActor(entries: readonly ClockEntry[], actor: string): boolean {
+  for (let e = 0; e < entries.length; e++) if (entries[e].actor === actor) return true;
+  return false;
 }
 
 /** A counter below 1 (or NaN) means "nothing seen"; decodeContext never lets one through anyway. */
