@@ -125,15 +125,18 @@ export class ClusterCoordinator implements Coordinator {
       this.#newEpochOnRingChange();
       const partition = this.#o.replica.partitionOf(key);
       const preflist = this.#preflist(partition);
-      const selfTarget = preflist.targets.find((t) => t.node === this.#selfId);
-      const primaries = preflist.targets.filter((t) => t.role === 'primary');
+      const selfTarget = this.#selfTargetOf(preflist.targets);
       // A write whose result depends on the current value (INCR, APPEND, SET NX...) is coordinated
       // by the key's first usable primary only, so concurrent ones serialize on one replica instead
       // of each computing from its own copy (which would lose increments). A blind write (SET,
       // VSET, VDEL) may be coordinated by any primary: concurrent ones correctly become siblings.
-      const coordinatorNode = readsCurrentValue(mutation) ? primaries[0]?.node : selfTarget?.role === 'primary' ? this.#selfId : primaries[0]?.node;
-      if (coordinatorNode !== undefined && coordinatorNode !== this.#selfId && !options.forwarded) {
-        return this.#forwardOrCoordinate(key, mutation, options, partition, preflist.targets, selfTarget, primaries);
+      const coordinatesHere = options.forwarded || (selfTarget?.role === 'primary' && !readsCurrentValue(mutation));
+      if (!coordinatesHere) {
+        const primaries = preflist.targets.filter((t) => t.role === 'primary');
+        const coordinatorNode = primaries[0]?.node;
+        if (coordinatorNode !== undefined && coordinatorNode !== this.#selfId) {
+          return this.#forwardOrCoordinate(key, mutation, options, partition, preflist.targets, selfTarget, primaries);
+        }
       }
       return this.#coordinateOnce(key, partition, preflist.targets, selfTarget, mutation, options.w ?? this.#o.quorum.w);
     } catch (err) {
@@ -213,9 +216,17 @@ export class ClusterCoordinator implements Coordinator {
     return `${this.#selfId}.${this.#o.random.bytes(4).toString('hex')}`;
   }
 
+  /** Bound once: the preference list asks it on every request. */
+  readonly #isUsable = (node: string): boolean => this.#o.view.isUsable(node);
+
+  #selfTargetOf(targets: readonly PreflistEntry[]): PreflistEntry | undefined {
+    for (let i = 0; i < targets.length; i++) if (targets[i].node === this.#selfId) return targets[i];
+    return undefined;
+  }
+
   #preflist(partition: number) {
     const { view, quorum } = this.#o;
-    return preferenceList(view.owners(), partition, quorum.n, (node) => view.isUsable(node));
+    return preferenceList(view.owners(), partition, quorum.n, this.#isUsable);
   }
 
   async #tryForward(node: string, key: Buffer, mutation: Mutation, w: number | undefined): Promise<MutateResult | undefined> {
@@ -321,10 +332,15 @@ export class ClusterCoordinator implements Coordinator {
     const { write } = outcome;
     // Fields spelled out: spreading `write` in took V8's slow object-clone path (1.4 us a write).
     const version = makeVersion({ data: write.data, tombstone: write.tombstone, timestampMs, expiresAtMs: write.expiresAtMs, flushGeneration, kind: write.kind });
-    const next = prune(update(seen, context, actor, version, nowMs), this.#o.pruneLimits, nowMs, keep);
+    const updated = update(seen, context, actor, version, nowMs);
+    const next = prune(updated, this.#o.pruneLimits, nowMs, keep);
     this.#checkSiblings(next);
+    // `next` grew from the local replica alone, unpruned: it already holds everything the replica
+    // does (update only raises counters and supersedes covered dots), so the local write needs no
+    // merge with the replica's copy.
+    const coversLocal = primary && seen === local && next === updated;
     const written = new WriteOutcome(outcome.result, context, next, actor);
-    return this.#replicate(key, partition, targets, selfTarget, local, next, required).then(() => written);
+    return this.#replicate(key, partition, targets, selfTarget, local, next, required, coversLocal).then(() => written);
   }
 
   /** R replicas merged, for a data type mutation to apply on; the local replica alone if R cannot be met (the write still needs W). */
@@ -338,25 +354,31 @@ export class ClusterCoordinator implements Coordinator {
     }
   }
 
-  /** Send `next` to every target; resolve once `required` acknowledged, reject when that cannot happen. */
-  #replicate(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, local: DvvSet, next: DvvSet, required: number): Promise<void> {
+  /**
+   * Send `next` to every target; resolve once `required` acknowledged, reject when that cannot
+   * happen. `local` is this node's copy; `coversLocal`: `next` already holds all of it.
+   */
+  #replicate(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, local: DvvSet, next: DvvSet, required: number, coversLocal = false): Promise<void> {
     if (selfTarget?.role !== 'primary') return this.#replicateToOthers(key, partition, targets, selfTarget, local, next, required, 0);
     // The coordinator's own replica commits first, before any other replica sees the new dot:
     // if it failed after others had stored the version, this node's next write to the key would
     // issue the same dot again with another value (found by the simulator with a full disk).
-    const ownWrite = this.#writeLocal(selfTarget, partition, key, local, next).then(undefined, (err: unknown) => {
-      // The dot may have been seen by a peer while staged: never issue it again.
-      this.#newEpoch();
-      if (err instanceof StorageError) {
-        this.#o.logger.warn({ err: err.message }, 'local replica write failed');
-        throw new ReplyError(`ERR write refused, ${err.message}`);
-      }
-      throw err;
-    });
+    const ownWrite = this.#writeLocal(selfTarget, partition, key, local, next, coversLocal).then(undefined, this.#ownWriteFailed);
     // A ring of one: the local commit is the whole quorum.
     if (targets.length === 1) return required <= 1 ? ownWrite : ownWrite.then(() => Promise.reject(unavailable('W', required, 1, 1)));
     return ownWrite.then(() => this.#replicateToOthers(key, partition, targets, selfTarget, local, next, required, 1));
   }
+
+  /** The coordinator's own replica failed to commit a write (bound once: it runs per write). */
+  readonly #ownWriteFailed = (err: unknown): never => {
+    // The dot may have been seen by a peer while staged: never issue it again.
+    this.#newEpoch();
+    if (err instanceof StorageError) {
+      this.#o.logger.warn({ err: err.message }, 'local replica write failed');
+      throw new ReplyError(`ERR write refused, ${err.message}`);
+    }
+    throw err;
+  };
 
   /** The rest of #replicate: every target but the coordinator's own committed replica. */
   #replicateToOthers(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, local: DvvSet, next: DvvSet, required: number, ownAck: number): Promise<void> {
@@ -396,12 +418,16 @@ export class ClusterCoordinator implements Coordinator {
     });
   }
 
-  /** Stage `next` on this node (its replica, or a hint for the node it stands in for); resolves when committed. Never throws. */
-  #writeLocal(target: PreflistEntry, partition: number, key: Buffer, local: DvvSet, next: DvvSet): Promise<void> {
+  /**
+   * Stage `next` on this node (its replica, or a hint for the node it stands in for); resolves
+   * when committed. Never throws. `local` is what the replica holds; `next` is merged into it
+   * unless `coversLocal` says it holds all of it already (the merge would rebuild the same set).
+   */
+  #writeLocal(target: PreflistEntry, partition: number, key: Buffer, local: DvvSet, next: DvvSet, coversLocal = false): Promise<void> {
     try {
       if (target.standsInFor) {
         if (!this.#breaks.has('skip-hint-storage')) this.#o.hints.add(target.standsInFor, partition, key, next);
-      } else this.#o.replica.write(partition, key, local, sync(local, next));
+      } else this.#o.replica.write(partition, key, local, coversLocal ? next : sync(local, next));
       return this.#o.replica.commit();
     } catch (err) {
       return Promise.reject(err);

@@ -3,8 +3,8 @@
  * exchange records in any order, any number of times, converge to the same set.
  */
 import fc from 'fast-check';
-import { EMPTY_DVVSET, descends, equalSets, join, sync, type DvvSet } from '../../../src/versioning/dvvset';
-import { anySetArb, reachableSetsArb } from './arbitraries';
+import { EMPTY_DVVSET, descends, equalSets, join, sync, update, type DvvSet } from '../../../src/versioning/dvvset';
+import { ACTORS, anySetArb, reachableSetsArb, versionArb } from './arbitraries';
 
 /** Three sets: sometimes reachable replicas of one run, sometimes arbitrary valid sets. */
 const tripleArb: fc.Arbitrary<[DvvSet, DvvSet, DvvSet]> = fc.oneof(
@@ -48,6 +48,23 @@ describe('sync laws', () => {
         );
       }),
       { numRuns: 300 },
+    );
+  });
+
+  // ClusterCoordinator writes update()'s result to its own replica without merging it into the
+  // replica's copy again: it relies on this.
+  it('update(s, ...) already holds all of s: merging s back in changes nothing', () => {
+    const contextArb = fc.oneof(
+      fc.constant('join' as const),
+      fc.dictionary(fc.constantFrom(...ACTORS), fc.integer({ min: 0, max: 8 })).map((entries) => new Map(Object.entries(entries))),
+    );
+    fc.assert(
+      fc.property(anySetArb, contextArb, fc.constantFrom(...ACTORS), versionArb, fc.integer({ min: 0, max: 5 }), (s, contextChoice, actor, version, nowMs) => {
+        const context = contextChoice === 'join' ? join(s) : contextChoice;
+        const next = update(s, context, actor, version, nowMs);
+        return equalSets(sync(s, next), next);
+      }),
+      { numRuns: 2000 },
     );
   });
 });
