@@ -2,7 +2,7 @@ import { Logger } from '../lib/log';
 import { Breaks, NO_BREAKS } from '../lib/breaks';
 import { merkleKey, parseMerkleKey, partitionRange, PARTITION_BYTES } from '../storage/keys';
 import { Store, StorageError } from '../storage/store';
-import { DIGEST_BYTES, SEGMENT_COUNT, applyChange, isZeroHash, recordDigest, segmentOf, xorInto, zeroHash } from './merkle-tree';
+import { DIGEST_BYTES, SEGMENT_COUNT, applyChange, isZeroHash, recordDigest, segmentOf } from './merkle-tree';
 
 /**
  * Says which tree layout the `merkle` table holds. A store without it (created before trees
@@ -54,19 +54,18 @@ export class MerkleTrees {
    */
   updateDigests(partition: number, segment: number, previous: Buffer | undefined, next: Buffer | undefined): void {
     // XOR-ing the same digest out and in again changes nothing.
-    if (previous === next || (previous !== undefined && next !== undefined && previous.equals(next))) return;
+    if (previous === next || (previous !== undefined && next !== undefined && sameDigest(previous, next))) return;
     if (this.#skipOddSegments && segment % 2 === 1) return;
     const storeKey = merkleKey(partition, segment);
     const cacheKey = partition * SEGMENT_COUNT + segment;
-    // The cached hash is updated in place: the store copies what it is given, and nothing else
-    // holds the cache's buffers.
-    const cached = this.#cached.get(cacheKey);
-    const hash = cached ?? this.#store.get('merkle', storeKey) ?? zeroHash();
-    if (previous !== undefined) xorInto(hash, previous);
-    if (next !== undefined) xorInto(hash, next);
+    // A new buffer per update, handed to the store (no copies) and kept by the cache: the store
+    // owns what it stages, so the cache's buffer must never change after this.
+    const current = this.#cached.get(cacheKey) ?? this.#store.get('merkle', storeKey);
+    const hash = Buffer.allocUnsafe(DIGEST_BYTES);
+    for (let i = 0; i < DIGEST_BYTES; i++) hash[i] = (current === undefined ? 0 : current[i]) ^ (previous === undefined ? 0 : previous[i]) ^ (next === undefined ? 0 : next[i]);
     if (isZeroHash(hash)) this.#store.delete('merkle', storeKey);
-    else this.#store.put('merkle', storeKey, hash);
-    if (cached === undefined && this.#cached.size >= SEGMENT_CACHE_ENTRIES_MAX) this.#cached.clear();
+    else this.#store.put('merkle', storeKey, hash, true);
+    if (this.#cached.size >= SEGMENT_CACHE_ENTRIES_MAX && !this.#cached.has(cacheKey)) this.#cached.clear();
     this.#cached.set(cacheKey, hash);
   }
 
@@ -144,4 +143,11 @@ export class MerkleTrees {
     });
     for (const key of keys) this.#store.delete('merkle', key);
   }
+}
+
+/** Two digests hold the same bytes (a loop: cheaper than Buffer.equals for 16 bytes). */
+function sameDigest(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
