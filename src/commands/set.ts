@@ -1,3 +1,4 @@
+import type { MutateResult } from '../coordinator/coordinator';
 import { ReplyError } from '../lib/errors';
 import { Reply } from '../resp/reply';
 import { SYNTAX_ERROR } from './args';
@@ -33,20 +34,24 @@ export function parseSetOptions(args: readonly Buffer[], from: number): SetOptio
  * SET as Redis has it, over a quorum write that supersedes every version the coordinator has seen.
  * NX/XX and GET are decided on what the coordinator read: best effort, not linearizable, in a cluster.
  */
-export async function runSet(ctx: CommandContext, key: Buffer, value: Buffer, options: SetOptions, commandName: string): Promise<Reply> {
-  checkValueSize(ctx, value.length);
-  const { expiry } = options;
-  // The deadline is fixed here, by the node that received the command, before anything is written.
-  const expiresAtMs =
-    expiry === 'KEEPTTL' ? 'keep' : expiry === undefined ? 0 : deadlineMs(expiry.unit, expiry.arg, ctx.node.clock.nowMs(), commandName);
-  const { result } = await ctx.node.coordinator.mutate(key, {
-    kind: 'set',
-    value,
-    expiresAtMs,
-    condition: options.condition,
-    returnPrevious: options.get,
-  });
-  return resultReply(result);
+export function runSet(ctx: CommandContext, key: Buffer, value: Buffer, options: SetOptions, commandName: string): Promise<Reply> {
+  // Not an async function: one promise fewer on the hottest write path. Errors still reject.
+  try {
+    checkValueSize(ctx, value.length);
+    const { expiry } = options;
+    // The deadline is fixed here, by the node that received the command, before anything is written.
+    const expiresAtMs =
+      expiry === 'KEEPTTL' ? 'keep' : expiry === undefined ? 0 : deadlineMs(expiry.unit, expiry.arg, ctx.node.clock.nowMs(), commandName);
+    return ctx.node.coordinator
+      .mutate(key, { kind: 'set', value, expiresAtMs, condition: options.condition, returnPrevious: options.get })
+      .then(replyOfWrite);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function replyOfWrite(written: MutateResult): Reply {
+  return resultReply(written.result);
 }
 
 export const SET: CommandSpec = {

@@ -340,6 +340,8 @@ export class ClusterCoordinator implements Coordinator {
     // merge with the replica's copy.
     const coversLocal = primary && seen === local && next === updated;
     const written = new WriteOutcome(outcome.result, context, next, actor);
+    // A ring of one with W <= 1 (a single node): the local commit is the write; one promise step.
+    if (primary && targets.length === 1 && required <= 1) return this.#writeLocal(selfTarget, partition, key, local, next, coversLocal).then(() => written, this.#ownWriteFailed);
     return this.#replicate(key, partition, targets, selfTarget, local, next, required, coversLocal).then(() => written);
   }
 
