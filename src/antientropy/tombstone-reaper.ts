@@ -5,7 +5,7 @@ import { Logger } from '../lib/log';
 import { BackgroundBudget } from '../overload/background-budget';
 import { LocalReplica } from '../replica/local-replica';
 import { sweepDecision } from '../replica/record-schedule';
-import { preferenceList } from '../ring/preference-list';
+import { PreflistEntry, preferenceList } from '../ring/preference-list';
 import { DvvSet, equalSets, sync } from '../versioning/dvvset';
 
 export interface TombstoneReaperOptions {
@@ -17,6 +17,8 @@ export interface TombstoneReaperOptions {
   readonly logger: Logger;
   readonly n: number;
   readonly tombstoneGraceMs: number;
+  /** This node's hint of `key` held for `target` (empty when none). */
+  readonly hintFor: (target: string, partition: number, key: Buffer) => DvvSet;
   /** Commit what a round removed. */
   readonly commit: () => Promise<void>;
 }
@@ -47,9 +49,13 @@ export const REAP_RING_SETTLED_MS = 60_000;
  * sweep offers it again later. Each replica reaps its own copy this way; one that already reaped
  * answers "nothing", which confirms as well.
  *
- * What grace still guards: a hint of an older write held on a fallback for longer than the grace
- * period could bring that write back after the reap. Hints are handed back within seconds of a
- * node's return, so the grace period (hours by default) must exceed the longest outage.
+ * Hints count as copies: a fallback may still hold a hint of an older write for one of the
+ * primaries (it was paused or cut off while the key was deleted), and delivering it after the
+ * reap would bring that write back (the simulator found this: a node paused through the delete,
+ * resumed after the reap). So every other owner in the ring is asked too, for its hint of the
+ * key for each primary, and must answer "nothing" or the same record. Reaping therefore waits
+ * until every owner answers: a node that stays down holds tombstones in place until it is back
+ * or removed from the ring.
  */
 export class TombstoneReaper {
   readonly #o: TombstoneReaperOptions;
@@ -119,18 +125,25 @@ export class TombstoneReaper {
     if (sweepDecision(local, clock.nowMs(), tombstoneGraceMs).kind !== 'reap') return false;
     // Every primary, and every node still handing the partition off after a ring change (it may
     // hold an older value it has yet to push to the primaries).
-    const primaries = preferenceList(view.owners(), partition, n, () => true).primaries;
-    const sources = (view.handoffSources?.(partition) ?? []).filter((node) => !primaries.some((entry) => entry.node === node));
-    const others = [...primaries, ...sources.map((node) => ({ node, role: 'primary' as const }))].filter((entry) => entry.node !== view.selfId);
+    const owners = view.owners();
+    const primaries = preferenceList(owners, partition, n, () => true).primaries;
+    const isPrimary = (node: string) => primaries.some((entry) => entry.node === node);
+    const sources = (view.handoffSources?.(partition) ?? []).filter((node) => !isPrimary(node));
+    const others: PreflistEntry[] = [...primaries, ...sources.map((node) => ({ node, role: 'primary' as const }))].filter((entry) => entry.node !== view.selfId);
+    // Every other owner's hints of the key, one read per primary it might stand in for (a primary
+    // never stands in for its own key). This node's own hints are read locally.
+    const hintHolders = [...new Set(owners)].filter((node) => !isPrimary(node) && node !== view.selfId);
+    for (const node of hintHolders) for (const primary of primaries) others.push({ node, role: 'fallback', standsInFor: primary.node });
+    const ownHints = primaries.filter((entry) => entry.node !== view.selfId).map((entry) => this.#o.hintFor(entry.node, partition, key));
     let remotes: DvvSet[];
     try {
-      remotes = await Promise.all(others.map((entry) => replicas.read(entry, partition, key)));
+      remotes = [...ownHints, ...(await Promise.all(others.map((entry) => replicas.read(entry, partition, key))))];
     } catch {
       this.#deferred++;
       return false;
     }
-    // Each primary holds exactly this record (so no older value survives there: the tombstone
-    // supersedes it), or nothing at all (it reaped already, or never had the key).
+    // Each primary (and each hint) holds exactly this record (so no older value survives there:
+    // the tombstone supersedes it), or nothing at all (it reaped already, or never had the key).
     if (!remotes.every((remote) => remote.entries.length === 0 || sameHistory(local, remote))) {
       this.#deferred++;
       return false;

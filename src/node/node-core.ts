@@ -149,6 +149,7 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     logger,
     n: o.quorum.n,
     tombstoneGraceMs: o.tombstoneGraceMs,
+    hintFor: (target, partition, key) => hints.read(target, partition, key),
     commit: () => replica.commit(),
   });
   const transfer = new PartitionTransfer({
