@@ -1,5 +1,6 @@
 import { Logger } from '../lib/log';
 import { Breaks, NO_BREAKS } from '../lib/breaks';
+import { allocDigest } from '../lib/digest-slab';
 import { merkleKey, parseMerkleKey, partitionRange, PARTITION_BYTES } from '../storage/keys';
 import { Store, StorageError } from '../storage/store';
 import { DIGEST_BYTES, SEGMENT_COUNT, applyChange, isZeroHash, recordDigest, segmentOf } from './merkle-tree';
@@ -61,7 +62,8 @@ export class MerkleTrees {
     // A new buffer per update, handed to the store (no copies) and kept by the cache: the store
     // owns what it stages, so the cache's buffer must never change after this.
     const current = this.#cached.get(cacheKey) ?? this.#store.get('merkle', storeKey);
-    const hash = Buffer.allocUnsafe(DIGEST_BYTES);
+    // Kept in the cache: from a slab of digests, not Node's shared pool (src/lib/digest-slab.ts).
+    const hash = allocDigest();
     for (let i = 0; i < DIGEST_BYTES; i++) hash[i] = (current === undefined ? 0 : current[i]) ^ (previous === undefined ? 0 : previous[i]) ^ (next === undefined ? 0 : next[i]);
     if (isZeroHash(hash)) this.#store.delete('merkle', storeKey);
     else this.#store.put('merkle', storeKey, hash, true);

@@ -9,6 +9,7 @@
  */
 
 import { hash } from 'node:crypto';
+import { allocDigest } from './digest-slab';
 
 /** Per-step left rotations, four per round. */
 const SHIFTS = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
@@ -52,7 +53,8 @@ export function md5(a: Uint8Array, b: Uint8Array = EMPTY, c: Uint8Array = EMPTY)
     }
     compress(STATE);
   }
-  const digest = Buffer.allocUnsafe(16);
+  // Digests are kept (the record cache): from a slab of digests, not Node's shared pool.
+  const digest = allocDigest();
   for (let i = 0; i < 4; i++) {
     const word = STATE[i];
     digest[i * 4] = word & 0xff;

@@ -28,7 +28,7 @@ const versionArb: fc.Arbitrary<Version> = fc.record(
 );
 
 const entryArb: fc.Arbitrary<ClockEntry> = fc.record({
-  actor: fc.oneof(fc.constantFrom('a', 'n1.0badcafe', 'node-'.repeat(30)), fc.string({ maxLength: 12 })),
+  actor: fc.oneof(fc.constantFrom('a', 'n1.0badcafe', 'node-'.repeat(30), 'n\u00e9', '\u{1F600}'), fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 })),
   counter: uintArb,
   versions: fc.array(versionArb, { maxLength: 3 }),
   updatedMs: uintArb,
