@@ -129,12 +129,20 @@ export class ClientConnection {
    */
   #run(spec: CommandSpec, args: Buffer[], slot: Slot, ordered = true): Promise<unknown> | undefined {
     const startMs = this.#deps.clock.monotonicMs();
+    const closingBefore = this.session.closeAfterReply;
     let result: Reply | Promise<Reply>;
     try {
       result = spec.run(this.#context, args);
     } catch (err) {
       this.#finish(spec, startMs, slot, this.#errorReply(spec, err));
       return undefined;
+    } finally {
+      // QUIT (or CLIENT KILL of itself): the connection closes after *this* reply, once the
+      // replies owed before it are written; commands after it in the pipeline are not run.
+      if (!closingBefore && this.session.closeAfterReply) {
+        slot.closeAfter = true;
+        this.#closing = true;
+      }
     }
     // The synchronous path (GET on a local replica) allocates no closure.
     if (!(result instanceof Promise)) {
@@ -154,7 +162,6 @@ export class ClientConnection {
 
   #finish(spec: CommandSpec, startMs: number, slot: Slot, reply: Reply): void {
     this.#deps.stats.recordCommand(spec.name, (this.#deps.clock.monotonicMs() - startMs) * 1000, reply.kind === 'error');
-    if (this.session.closeAfterReply) slot.closeAfter = true;
     this.#complete(slot, reply);
   }
 

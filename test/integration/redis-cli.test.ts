@@ -47,6 +47,12 @@ test('a protocol error answers in Redis wording and closes only that connection'
   expect(await redisCli(node.port, ['PING'])).toBe('PONG');
 });
 
+test('QUIT in a pipeline: earlier replies, then +OK, then the close; later commands never run', async () => {
+  const reply = await rawExchange(node.port, 'SET quit:a 1\r\nQUIT\r\nSET quit:b 2\r\nPING\r\n', 0, true);
+  expect(reply).toBe('+OK\r\n+OK\r\n');
+  expect(await redisCli(node.port, ['EXISTS', 'quit:a', 'quit:b'])).toBe('1');
+});
+
 /** Send raw bytes; resolve what came back after `replies` lines of top level or the close. */
 function rawExchange(port: number, request: string, replies: number, untilClose = false): Promise<string> {
   return new Promise((resolve, reject) => {
