@@ -92,6 +92,7 @@ export class ClusterCoordinator implements Coordinator {
       flush: options.flush,
       logger: options.logger,
       breaks: this.#breaks,
+      clock: options.clock,
       readLocal: (target, partition, key) => this.#readLocal(target, partition, key),
       writeLocal: (target, partition, key, local, next) => this.#writeLocal(target, partition, key, local, next),
     });
