@@ -53,6 +53,12 @@ test('QUIT in a pipeline: earlier replies, then +OK, then the close; later comma
   expect(await redisCli(node.port, ['EXISTS', 'quit:a', 'quit:b'])).toBe('1');
 });
 
+test('a pipeline mixing writes and reads of one key answers in order and reads its own writes', async () => {
+  const request = 'SET order:k 1\r\nGET order:k\r\nINCR order:n\r\nSET order:k 2\r\nGET order:k\r\nPING\r\nGET order:missing\r\nINCR order:n\r\n';
+  const reply = await rawExchange(node.port, request, 8);
+  expect(reply).toBe('+OK\r\n$1\r\n1\r\n:1\r\n+OK\r\n$1\r\n2\r\n+PONG\r\n$-1\r\n:2\r\n');
+});
+
 /** Send raw bytes; resolve what came back after `replies` lines of top level or the close. */
 function rawExchange(port: number, request: string, replies: number, untilClose = false): Promise<string> {
   return new Promise((resolve, reject) => {
