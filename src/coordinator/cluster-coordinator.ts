@@ -8,16 +8,17 @@ import { LocalReplica } from '../replica/local-replica';
 import { PreflistEntry, preferenceList } from '../ring/preference-list';
 import { StorageError } from '../storage/store';
 import { decodeContext } from '../versioning/context-codec';
-import { DvvSet, EMPTY_DVVSET, join, makeVersion, siblingCount, sync, update, type VersionVector } from '../versioning/dvvset';
+import { DvvSet, EMPTY_DVVSET, join, makeVersion, siblingCount, sync, update } from '../versioning/dvvset';
 import { PruneLimits, prune } from '../versioning/prune';
 import { MutationLimits, applyMutation } from './apply-mutation';
 import type { ClusterView } from './cluster-view';
 import { Coordinator, MutateResult, ReadOptions, WriteOptions } from './coordinator';
 import { checkKeySize } from './key-limits';
 import { SiblingLimits } from './sibling-limits';
-import { Mutation, type MutationResult, isDataTypeMutation } from './mutation';
+import { Mutation, isDataTypeMutation } from './mutation';
 import { decodeResult, encodeMutation } from './mutation-codec';
-import { contextAfterWrite, supersededTimestampMaxMs } from './new-version-context';
+import { supersededTimestampMaxMs } from './new-version-context';
+import { WriteOutcome } from './write-outcome';
 import { quorumState } from './quorum';
 import { ReplicaClient, ReplicaUnavailableError } from './replica-client';
 import { ReplicaReads, unavailable, winnerOnly } from './replica-reads';
@@ -44,9 +45,18 @@ export interface ClusterCoordinatorOptions {
   readonly breaks?: Breaks;
 }
 
-/** The FLUSHALL generation a coordination stamped its write with (undefined before it stamped). */
-interface GenerationStamp {
-  generation: number | undefined;
+/**
+ * One coordination of a write, as its steps pass it along: what is written where, and the
+ * FLUSHALL generation it was stamped with (undefined before it stamped).
+ */
+interface WriteJob {
+  readonly key: Buffer;
+  readonly partition: number;
+  readonly targets: readonly PreflistEntry[];
+  readonly selfTarget: PreflistEntry | undefined;
+  readonly mutation: Mutation;
+  readonly required: number;
+  stampedGeneration: number | undefined;
 }
 
 export interface ClusterWriteOptions extends WriteOptions {
@@ -171,15 +181,14 @@ export class ClusterCoordinator implements Coordinator {
    * with the new generation.)
    */
   #coordinateOnce(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, mutation: Mutation, required: number): Promise<MutateResult> {
-    const stamp: GenerationStamp = { generation: undefined };
-    const current = () => stamp.generation === undefined || stamp.generation === this.#o.flush.current;
+    const job: WriteJob = { key, partition, targets, selfTarget, mutation, required, stampedGeneration: undefined };
+    const current = () => job.stampedGeneration === undefined || job.stampedGeneration === this.#o.flush.current;
     const retry = () => {
       this.#o.logger.debug({ flushGeneration: this.#o.flush.current }, 'write raced a FLUSHALL: coordinating it again');
       const again = this.#preflist(partition);
-      const againSelf = again.targets.find((t) => t.node === this.#selfId);
-      return this.#coordinate(key, partition, again.targets, againSelf, mutation, required, { generation: undefined });
+      return this.#coordinate({ ...job, targets: again.targets, selfTarget: this.#selfTargetOf(again.targets), stampedGeneration: undefined });
     };
-    return this.#coordinate(key, partition, targets, selfTarget, mutation, required, stamp).then(
+    return this.#coordinate(job).then(
       (outcome) => (current() ? outcome : retry()),
       (err: unknown) => {
         if (current()) throw err;
@@ -246,39 +255,21 @@ export class ClusterCoordinator implements Coordinator {
     }
   }
 
-  #coordinate(
-    key: Buffer,
-    partition: number,
-    targets: readonly PreflistEntry[],
-    selfTarget: PreflistEntry | undefined,
-    mutation: Mutation,
-    required: number,
-    stamp: GenerationStamp,
-  ): Promise<MutateResult> {
-    const primary = selfTarget?.role === 'primary';
-    const sources = this.#reads.handoffSources(partition, targets);
-    const mergesReplicas = isDataTypeMutation(mutation) && targets.length > 1;
+  #coordinate(job: WriteJob): Promise<MutateResult> {
+    const sources = this.#reads.handoffSources(job.partition, job.targets);
+    const mergesReplicas = isDataTypeMutation(job.mutation) && job.targets.length > 1;
     // The common case: a primary with nothing to learn from others decides at once.
-    if (primary && sources.length === 0 && !mergesReplicas) return this.#decideAndReplicate(key, partition, targets, selfTarget, mutation, required, stamp, EMPTY_DVVSET);
-    return this.#readThenDecide(key, partition, targets, selfTarget, mutation, required, stamp, sources, mergesReplicas);
+    if (job.selfTarget?.role === 'primary' && sources.length === 0 && !mergesReplicas) return this.#decideAndReplicate(job, EMPTY_DVVSET);
+    return this.#readThenDecide(job, sources, mergesReplicas);
   }
 
   /** What a coordinator must read from other replicas before it decides. */
-  async #readThenDecide(
-    key: Buffer,
-    partition: number,
-    targets: readonly PreflistEntry[],
-    selfTarget: PreflistEntry | undefined,
-    mutation: Mutation,
-    required: number,
-    stamp: GenerationStamp,
-    sources: readonly PreflistEntry[],
-    mergesReplicas: boolean,
-  ): Promise<MutateResult> {
+  async #readThenDecide(job: WriteJob, sources: readonly PreflistEntry[], mergesReplicas: boolean): Promise<MutateResult> {
+    const { key, partition, targets } = job;
     // A primary's own replica holds every dot it ever issued for the key. Anyone else must learn
     // its counters from the replicas first, or it could issue a dot that already exists.
     let remote = EMPTY_DVVSET;
-    if (selfTarget?.role !== 'primary') remote = await this.#reads.quorumRead(key, partition, targets, 1, 'W', sources);
+    if (job.selfTarget?.role !== 'primary') remote = await this.#reads.quorumRead(key, partition, targets, 1, 'W', sources);
     else {
       // While the partition is being handed to this primary, the old owners may still hold the
       // key's current version: an INCR or APPEND must start from it, not from an empty replica.
@@ -288,20 +279,12 @@ export class ClusterCoordinator implements Coordinator {
       const merged = mergesReplicas ? await this.#readForMerge(key, partition, targets) : EMPTY_DVVSET;
       if (handedOver !== EMPTY_DVVSET || merged !== EMPTY_DVVSET) remote = sync(merged, handedOver);
     }
-    return this.#decideAndReplicate(key, partition, targets, selfTarget, mutation, required, stamp, remote);
+    return this.#decideAndReplicate(job, remote);
   }
 
   /** Decide the new version from the local replica and `remote`, then write it to the targets. */
-  #decideAndReplicate(
-    key: Buffer,
-    partition: number,
-    targets: readonly PreflistEntry[],
-    selfTarget: PreflistEntry | undefined,
-    mutation: Mutation,
-    required: number,
-    stamp: GenerationStamp,
-    remote: DvvSet,
-  ): Promise<MutateResult> {
+  #decideAndReplicate(job: WriteJob, remote: DvvSet): Promise<MutateResult> {
+    const { key, partition, targets, selfTarget, mutation, required } = job;
     const { replica, clock } = this.#o;
     const primary = selfTarget?.role === 'primary';
     // From here to the local write nothing awaits: concurrent mutations of the key on this node
@@ -310,7 +293,7 @@ export class ClusterCoordinator implements Coordinator {
     // Stamped now, with no await until the write: a flush learnt while reading above is applied
     // to what was read (nothing from before it survives into the new version).
     const flushGeneration = this.#o.flush.current;
-    stamp.generation = flushGeneration;
+    job.stampedGeneration = flushGeneration;
     const seen = dropFlushed(!primary ? remote : remote === EMPTY_DVVSET ? local : sync(local, remote), flushGeneration);
     const nowMs = clock.nowMs();
     // A non-primary coordinator (no primary reachable) learned its counters from a partial read,
@@ -447,29 +430,6 @@ export class ClusterCoordinator implements Coordinator {
     const { warnAt, max } = this.#o.siblingLimits;
     if (count > max) throw new ReplyError(`ERR too many siblings (${count}, max ${max}): read the key with VGET and write back with its context`);
     if (count > warnAt) this.#o.logger.warn({ siblings: count }, 'sibling count is high');
-  }
-}
-
-/**
- * A write's result, with the context for the client's next write computed only if asked for:
- * VSET returns it, plain SET and most commands never look.
- */
-class WriteOutcome implements MutateResult {
-  readonly result: MutationResult;
-  readonly #written: VersionVector;
-  readonly #next: DvvSet;
-  readonly #actor: string;
-  #context: VersionVector | undefined;
-
-  constructor(result: MutationResult, written: VersionVector, next: DvvSet, actor: string) {
-    this.result = result;
-    this.#written = written;
-    this.#next = next;
-    this.#actor = actor;
-  }
-
-  get context(): VersionVector {
-    return (this.#context ??= contextAfterWrite(this.#written, this.#next, this.#actor));
   }
 }
 
