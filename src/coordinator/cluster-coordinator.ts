@@ -6,7 +6,6 @@ import { Random } from '../lib/random';
 import { HintStore } from '../replica/hint-store';
 import { LocalReplica } from '../replica/local-replica';
 import { PreflistEntry, preferenceList } from '../ring/preference-list';
-import { StorageError } from '../storage/store';
 import { decodeContext } from '../versioning/context-codec';
 import { DvvSet, EMPTY_DVVSET, join, makeVersion, siblingCount, sync, update } from '../versioning/dvvset';
 import { PruneLimits, prune } from '../versioning/prune';
@@ -19,9 +18,9 @@ import { Mutation, isDataTypeMutation } from './mutation';
 import { decodeResult, encodeMutation } from './mutation-codec';
 import { supersededTimestampMaxMs } from './new-version-context';
 import { WriteOutcome } from './write-outcome';
-import { quorumState } from './quorum';
 import { ReplicaClient, ReplicaUnavailableError } from './replica-client';
-import { ReplicaReads, unavailable, winnerOnly } from './replica-reads';
+import { ReplicaReads, winnerOnly } from './replica-reads';
+import { ReplicaWrites } from './replica-writes';
 import { flushCluster } from './cluster-flush';
 import type { FlushGenerations } from './flush-generations';
 import { dropFlushed } from '../versioning/flush';
@@ -86,6 +85,7 @@ export class ClusterCoordinator implements Coordinator {
   #actor = '';
   #pruneKeep: ReadonlySet<string>;
   readonly #reads: ReplicaReads;
+  readonly #writes: ReplicaWrites;
   readonly #breaks: Breaks;
   /** The ring the current actor epoch was drawn under (see #newEpochOnRingChange). */
   #ringSeen: readonly string[] | undefined;
@@ -96,6 +96,15 @@ export class ClusterCoordinator implements Coordinator {
     this.#selfId = options.view.selfId;
     this.#pruneKeep = new Set();
     this.#newEpoch();
+    this.#writes = new ReplicaWrites({
+      replica: options.replica,
+      hints: options.hints,
+      replicas: options.replicas,
+      logger: options.logger,
+      breaks: this.#breaks,
+      // The dot may have been seen by a peer while staged: never issue it again.
+      onOwnWriteFailed: () => this.#newEpoch(),
+    });
     this.#reads = new ReplicaReads({
       view: options.view,
       replicas: options.replicas,
@@ -104,7 +113,7 @@ export class ClusterCoordinator implements Coordinator {
       breaks: this.#breaks,
       clock: options.clock,
       readLocal: (target, partition, key) => this.#readLocal(target, partition, key),
-      writeLocal: (target, partition, key, local, next) => this.#writeLocal(target, partition, key, local, next),
+      writeLocal: (target, partition, key, local, next) => this.#writes.writeLocal(target, partition, key, local, next),
     });
     // No actor issues dots in two flush generations (src/versioning/flush.ts relies on it).
     options.flush.onAdopt(() => this.#newEpoch());
@@ -325,8 +334,8 @@ export class ClusterCoordinator implements Coordinator {
     const coversLocal = primary && seen === local && next === updated;
     const written = new WriteOutcome(outcome.result, context, next, actor);
     // A ring of one with W <= 1 (a single node): the local commit is the write; one promise step.
-    if (primary && targets.length === 1 && required <= 1) return this.#writeLocal(selfTarget, partition, key, local, next, coversLocal).then(() => written, this.#ownWriteFailed);
-    return this.#replicate(key, partition, targets, selfTarget, local, next, required, coversLocal).then(() => written);
+    if (primary && targets.length === 1 && required <= 1) return this.#writes.writeLocal(selfTarget, partition, key, local, next, coversLocal).then(() => written, this.#writes.ownWriteFailed);
+    return this.#writes.replicate(key, partition, targets, selfTarget, local, next, required, coversLocal).then(() => written);
   }
 
   /** R replicas merged, for a data type mutation to apply on; the local replica alone if R cannot be met (the write still needs W). */
@@ -337,86 +346,6 @@ export class ClusterCoordinator implements Coordinator {
       if (!(err instanceof ReplyError)) throw err;
       this.#o.logger.debug({ err: err.message }, 'data type write applies on the local replica only');
       return EMPTY_DVVSET;
-    }
-  }
-
-  /**
-   * Send `next` to every target; resolve once `required` acknowledged, reject when that cannot
-   * happen. `local` is this node's copy; `coversLocal`: `next` already holds all of it.
-   */
-  #replicate(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, local: DvvSet, next: DvvSet, required: number, coversLocal = false): Promise<void> {
-    if (selfTarget?.role !== 'primary') return this.#replicateToOthers(key, partition, targets, selfTarget, local, next, required, 0);
-    // The coordinator's own replica commits first, before any other replica sees the new dot:
-    // if it failed after others had stored the version, this node's next write to the key would
-    // issue the same dot again with another value (found by the simulator with a full disk).
-    const ownWrite = this.#writeLocal(selfTarget, partition, key, local, next, coversLocal).then(undefined, this.#ownWriteFailed);
-    // A ring of one: the local commit is the whole quorum.
-    if (targets.length === 1) return required <= 1 ? ownWrite : ownWrite.then(() => Promise.reject(unavailable('W', required, 1, 1)));
-    return ownWrite.then(() => this.#replicateToOthers(key, partition, targets, selfTarget, local, next, required, 1));
-  }
-
-  /** The coordinator's own replica failed to commit a write (bound once: it runs per write). */
-  readonly #ownWriteFailed = (err: unknown): never => {
-    // The dot may have been seen by a peer while staged: never issue it again.
-    this.#newEpoch();
-    if (err instanceof StorageError) {
-      this.#o.logger.warn({ err: err.message }, 'local replica write failed');
-      throw new ReplyError(`ERR write refused, ${err.message}`);
-    }
-    throw err;
-  };
-
-  /** The rest of #replicate: every target but the coordinator's own committed replica. */
-  #replicateToOthers(key: Buffer, partition: number, targets: readonly PreflistEntry[], selfTarget: PreflistEntry | undefined, local: DvvSet, next: DvvSet, required: number, ownAck: number): Promise<void> {
-    const others = targets.filter((target) => target !== selfTarget || ownAck === 0);
-    const asked = targets.length;
-    if (others.length === 0) return ownAck >= required ? Promise.resolve() : Promise.reject(unavailable('W', required, ownAck, asked));
-    return new Promise((resolve, reject) => {
-      let successes = ownAck;
-      let failures = 0;
-      let settled = false;
-      const check = () => {
-        if (settled) return;
-        const state = quorumState(this.#breaks.has('ack-before-w') ? 1 : required, asked, successes, failures);
-        if (state === 'met') {
-          settled = true;
-          resolve();
-        } else if (state === 'failed') {
-          settled = true;
-          reject(unavailable('W', required, successes, asked));
-        }
-      };
-      for (const target of others) {
-        const write = target === selfTarget ? this.#writeLocal(target, partition, key, local, next) : this.#o.replicas.write(target, partition, key, next);
-        write.then(
-          () => {
-            successes++;
-            check();
-          },
-          (err) => {
-            if (target === selfTarget) this.#o.logger.warn({ err: (err as Error).message }, 'local hint write failed');
-            failures++;
-            check();
-          },
-        );
-      }
-      check();
-    });
-  }
-
-  /**
-   * Stage `next` on this node (its replica, or a hint for the node it stands in for); resolves
-   * when committed. Never throws. `local` is what the replica holds; `next` is merged into it
-   * unless `coversLocal` says it holds all of it already (the merge would rebuild the same set).
-   */
-  #writeLocal(target: PreflistEntry, partition: number, key: Buffer, local: DvvSet, next: DvvSet, coversLocal = false): Promise<void> {
-    try {
-      if (target.standsInFor) {
-        if (!this.#breaks.has('skip-hint-storage')) this.#o.hints.add(target.standsInFor, partition, key, next);
-      } else this.#o.replica.write(partition, key, local, coversLocal ? next : sync(local, next));
-      return this.#o.replica.commit();
-    } catch (err) {
-      return Promise.reject(err);
     }
   }
 
