@@ -21,8 +21,17 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
+/** Temporary directories this file made: removed when it is done, so runs leave nothing behind. */
+const tempDirs: string[] = [];
+
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'dynkv-cli-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dynkv-cli-'));
+  tempDirs.push(dir);
+  return dir;
 }
 
 test.each([
