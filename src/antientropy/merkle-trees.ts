@@ -59,10 +59,9 @@ export class MerkleTrees {
     if (this.#skipOddSegments && segment % 2 === 1) return;
     const storeKey = merkleKey(partition, segment);
     const cacheKey = partition * SEGMENT_COUNT + segment;
-    // A new buffer per update, handed to the store (no copies) and kept by the cache: the store
-    // owns what it stages, so the cache's buffer must never change after this.
+    // A new buffer per update, handed to the store (no copy) and kept by the cache, so it never
+    // changes afterwards; from a slab of digests, not Node's shared pool (src/lib/digest-slab.ts).
     const current = this.#cached.get(cacheKey) ?? this.#store.get('merkle', storeKey);
-    // Kept in the cache: from a slab of digests, not Node's shared pool (src/lib/digest-slab.ts).
     const hash = allocDigest();
     for (let i = 0; i < DIGEST_BYTES; i++) hash[i] = (current === undefined ? 0 : current[i]) ^ (previous === undefined ? 0 : previous[i]) ^ (next === undefined ? 0 : next[i]);
     if (isZeroHash(hash)) this.#store.delete('merkle', storeKey);

@@ -59,10 +59,9 @@ export class LocalReplica {
   readonly #trees: MerkleTrees;
   #liveKeys = 0;
   readonly #cache = new RecordCache();
-  /** The commit of the write group the cache is watching (see #clearCacheIfGroupFails). */
-  #commitSeen: Promise<void> | undefined;
-  #commitWatched: Promise<void> = Promise.resolve();
+  /** The store's commit of the write group the cache is watching, and its watched form (see #watch). */
   #watchedCommit: Promise<void> | undefined;
+  #commitWatched: Promise<void> = Promise.resolve();
   #expiredKeys = 0;
   #reapedRecords = 0;
   #flushGeneration: number;
@@ -241,22 +240,26 @@ export class LocalReplica {
    * whoever wrote (a caller that never waits for the commit included). One watch per group.
    */
   #clearCacheIfGroupFails(): void {
-    const committed = this.#store.commit();
-    if (committed === this.#watchedCommit) return;
-    this.#watchedCommit = committed;
-    committed.catch(() => this.#forgetCached());
+    this.#watch(this.#store.commit());
   }
 
   /** Resolves when everything staged so far is durable. */
   commit(): Promise<void> {
-    // One wrapper per group, shared by every write of it (a group holds dozens).
-    const committed = this.#store.commit();
-    if (committed !== this.#commitSeen) {
-      this.#commitSeen = committed;
+    return this.#watch(this.#store.commit());
+  }
+
+  /**
+   * `committed`, forgetting the cache if it fails: one wrapper per group, shared by every write of
+   * it (a group holds dozens). Its failure is handled here too, for writers that never wait.
+   */
+  #watch(committed: Promise<void>): Promise<void> {
+    if (committed !== this.#watchedCommit) {
+      this.#watchedCommit = committed;
       this.#commitWatched = committed.catch((err: unknown) => {
         this.#forgetCached();
         throw err;
       });
+      this.#commitWatched.catch(() => undefined);
     }
     return this.#commitWatched;
   }
