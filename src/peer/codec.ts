@@ -15,6 +15,7 @@
  */
 import { dynkv } from '../generated/proto';
 import { isResponseKind, type Body, type BodyKind } from './bodies';
+import { decodeHotEnvelope } from './hot-codec';
 
 export interface Envelope {
   /** The version this envelope is written in (see proto/peer.proto). */
@@ -130,6 +131,14 @@ function encodeBody(body: Body): dynkv.peer.IEnvelope {
 }
 
 export function decodeEnvelope(bytes: Buffer): DecodeResult {
+  // The replica envelopes of every request by hand (hot-codec.ts); it declines anything else.
+  const hot = decodeHotEnvelope(bytes);
+  if (hot !== undefined) return { ok: true, envelope: hot };
+  return decodeEnvelopeWithProtobufjs(bytes);
+}
+
+/** decodeEnvelope without the hand-written path: the reference hot-codec.ts is tested against. */
+export function decodeEnvelopeWithProtobufjs(bytes: Buffer): DecodeResult {
   let message: dynkv.peer.Envelope;
   try {
     message = dynkv.peer.Envelope.decode(bytes);

@@ -5,8 +5,12 @@
  */
 import { encodeEnvelope, type Envelope } from './codec';
 import { FRAME_HEADER_BYTES } from './frame-decoder';
+import { encodeHotFrame } from './hot-codec';
 
 export function encodeFrame(envelope: Envelope): Buffer {
+  // The replica envelopes of every request are written by hand, straight into the frame.
+  const hot = encodeHotFrame(envelope);
+  if (hot !== undefined) return hot;
   const body = encodeEnvelope(envelope);
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + body.length);
   frame.writeUInt32BE(body.length, 0);

@@ -11,6 +11,7 @@
  * numbers that are not non-negative safe integers (never in a valid record).
  * test/property/versioning/record-encoder.test.ts checks the identity against protobufjs.
  */
+import { isAscii, varintBytes, writeVarint } from '../lib/proto-wire';
 import type { DvvSet, ValueKind, Version } from './dvvset';
 
 const KIND_WIRE: Readonly<Record<ValueKind, number>> = { string: 0, counter: 1, set: 2 };
@@ -92,26 +93,6 @@ function writeVersion(out: Buffer, start: number, version: Version): number {
   return at;
 }
 
-/** Bytes of the varint of a non-negative safe integer. */
-function varintBytes(value: number): number {
-  let bytes = 1;
-  while (value >= 128) {
-    value = Math.floor(value / 128);
-    bytes++;
-  }
-  return bytes;
-}
-
-/** Writes the varint of a non-negative safe integer at `at`; returns the position after it. */
-function writeVarint(out: Buffer, at: number, value: number): number {
-  while (value >= 128) {
-    out[at++] = (value % 128) | 128;
-    value = Math.floor(value / 128);
-  }
-  out[at++] = value;
-  return at;
-}
-
 function plainNumbers(counter: number, updatedMs: number, versions: readonly Version[]): boolean {
   if (!isUint(counter) || !isUint(updatedMs)) return false;
   for (let v = 0; v < versions.length; v++) {
@@ -123,9 +104,4 @@ function plainNumbers(counter: number, updatedMs: number, versions: readonly Ver
 
 function isUint(value: number): boolean {
   return Number.isSafeInteger(value) && value >= 0;
-}
-
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
 }
