@@ -52,12 +52,19 @@ export class ReplicaClient {
     this.#flush = flush;
   }
 
-  /** A replica's record, less versions older than the newest flush either side knows. */
-  async read(target: PreflistEntry, partition: number, key: Buffer): Promise<DvvSet> {
+  /**
+   * A replica's record, less versions older than the newest flush either side knows. `likely` is
+   * what the replica probably holds (this node's own copy): when the reply's bytes are that set's
+   * bytes, that very set is the answer, not decoded again. Replicas in sync are the common case,
+   * and a quorum of identical set objects needs no merge and no repair (replica-reads.ts).
+   */
+  async read(target: PreflistEntry, partition: number, key: Buffer, likely?: DvvSet): Promise<DvvSet> {
     const response = await this.#request(target.node, { kind: 'replicaRead', key, partition, hintFor: target.standsInFor ?? '', flushGeneration: this.#flush.current });
     if (response.kind !== 'replicaReadReply') throw unexpected(target.node, response);
     this.#flush.observe(response.flushGeneration);
-    return response.found ? dropFlushed(decodeRecord(response.record), this.#flush.current) : EMPTY_DVVSET;
+    if (!response.found) return EMPTY_DVVSET;
+    const set = likely !== undefined && likely.entries.length > 0 && response.record.equals(encodeRecord(likely)) ? likely : decodeRecord(response.record);
+    return dropFlushed(set, this.#flush.current);
   }
 
   /**

@@ -79,6 +79,8 @@ export class ReplicaReads {
     const order = orderSelfFirst(targets, this.#o.view.selfId);
     let launched = 0;
     let speculation: { cancel(): void } | undefined;
+    // This node's own copy, once read: what the other replicas most likely hold too.
+    let ownCopy: DvvSet | undefined;
     return new Promise((resolve, reject) => {
       let failures = 0;
       let settled = false;
@@ -90,7 +92,7 @@ export class ReplicaReads {
             settled = true;
             speculation?.cancel();
             // A reply that taught this node a newer flush may follow replies of the old generation.
-            resolve(dropFlushed(replies.reduce((merged, reply) => sync(merged, reply.set), fromSources), this.#o.flush.current));
+            resolve(dropFlushed(mergeReplies(replies, fromSources), this.#o.flush.current));
           } else if (state === 'failed') {
             settled = true;
             speculation?.cancel();
@@ -111,7 +113,13 @@ export class ReplicaReads {
       };
       const launch = (target: PreflistEntry) => {
         launched++;
-        const read = target.node === this.#o.view.selfId ? Promise.resolve(this.#o.readLocal(target, partition, key)) : this.#o.replicas.read(target, partition, key);
+        let read: Promise<DvvSet>;
+        if (target.node === this.#o.view.selfId) {
+          ownCopy = this.#o.readLocal(target, partition, key);
+          read = Promise.resolve(ownCopy);
+        } else {
+          read = this.#o.replicas.read(target, partition, key, ownCopy);
+        }
         read.then(
           (set) => {
             replies.push({ target, set });
@@ -157,10 +165,9 @@ export class ReplicaReads {
     // What sources hold is repaired onto the targets (the hand-off would bring it anyway); the
     // sources themselves are never written to: they are giving the partition away.
     if (replies.length < 2 && (replies.length === 0 || fromSources.entries.length === 0)) return;
-    const merged = dropFlushed(
-      replies.reduce((acc, reply) => sync(acc, reply.set), fromSources),
-      this.#o.flush.current,
-    );
+    const merged = dropFlushed(mergeReplies(replies, fromSources), this.#o.flush.current);
+    // Every replica answered this very set (and nothing was flushed from it): all are up to date.
+    if (merged === replies[0].set && replies.every((reply) => reply.set === merged)) return;
     const written = this.#o.breaks.has('read-repair-drops-siblings') ? winnerOnly(merged) : merged;
     for (const { target, set } of replies) {
       if (equalSets(set, merged)) continue;
@@ -187,6 +194,21 @@ export function winnerOnly(set: DvvSet): DvvSet {
 
 export function unavailable(name: 'R' | 'W', required: number, answered: number, asked: number): ReplyError {
   return new ReplyError(`UNAVAILABLE ${answered} of ${asked} replicas answered, ${name}=${required} needed`);
+}
+
+/**
+ * The sync of every reply and what the hand-off sources hold. Replies that are one set object
+ * (ReplicaClient.read answers with this node's own copy when the bytes match) merge to that set
+ * without a sync: sync is idempotent, and EMPTY is its identity.
+ */
+function mergeReplies(replies: ReadonlyArray<{ readonly set: DvvSet }>, fromSources: DvvSet): DvvSet {
+  if (replies.length > 0 && fromSources.entries.length === 0) {
+    const first = replies[0].set;
+    let same = true;
+    for (let i = 1; i < replies.length && same; i++) same = replies[i].set === first;
+    if (same) return first;
+  }
+  return replies.reduce((merged, reply) => sync(merged, reply.set), fromSources);
 }
 
 /** `targets` with this node's own entry (if any) moved to the front, the rest in order. */
