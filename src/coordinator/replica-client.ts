@@ -58,61 +58,74 @@ export class ReplicaClient {
    * bytes, that very set is the answer, not decoded again. Replicas in sync are the common case,
    * and a quorum of identical set objects needs no merge and no repair (replica-reads.ts).
    */
-  async read(target: PreflistEntry, partition: number, key: Buffer, likely?: DvvSet): Promise<DvvSet> {
-    const response = await this.#request(target.node, { kind: 'replicaRead', key, partition, hintFor: target.standsInFor ?? '', flushGeneration: this.#flush.current });
-    if (response.kind !== 'replicaReadReply') throw unexpected(target.node, response);
-    this.#flush.observe(response.flushGeneration);
-    if (!response.found) return EMPTY_DVVSET;
-    const set = likely !== undefined && likely.entries.length > 0 && response.record.equals(encodeRecord(likely)) ? likely : decodeRecord(response.record);
-    return dropFlushed(set, this.#flush.current);
+  read(target: PreflistEntry, partition: number, key: Buffer, likely?: DvvSet): Promise<DvvSet> {
+    // .then rather than async/await here and in write: one promise per request instead of a
+    // suspended frame per level (every replica read and write goes through these).
+    return this.#request(target.node, { kind: 'replicaRead', key, partition, hintFor: target.standsInFor ?? '', flushGeneration: this.#flush.current }, (response) => {
+      if (response.kind !== 'replicaReadReply') throw unexpected(target.node, response);
+      this.#flush.observe(response.flushGeneration);
+      if (!response.found) return EMPTY_DVVSET;
+      const set = likely !== undefined && likely.entries.length > 0 && response.record.equals(encodeRecord(likely)) ? likely : decodeRecord(response.record);
+      return dropFlushed(set, this.#flush.current);
+    });
   }
 
   /**
    * Merge `set` into a replica. Rejects with StaleFlushGenerationError when the replica knew a
    * newer flush than this node did when it sent the write: the replica dropped the write's versions.
    */
-  async write(target: PreflistEntry, partition: number, key: Buffer, set: DvvSet): Promise<void> {
+  write(target: PreflistEntry, partition: number, key: Buffer, set: DvvSet): Promise<void> {
     const sentGeneration = this.#flush.current;
-    const response = await this.#request(target.node, { kind: 'replicaWrite', key, partition, record: encodeRecord(set), hintFor: target.standsInFor ?? '', flushGeneration: sentGeneration });
-    if (response.kind !== 'replicaWriteReply') throw unexpected(target.node, response);
-    this.#flush.observe(response.flushGeneration);
-    if ((response.flushGeneration ?? 0) > sentGeneration) {
-      throw new StaleFlushGenerationError(`${target.node} knows FLUSHALL generation ${response.flushGeneration ?? 0}, the write was of generation ${sentGeneration}`, false);
-    }
+    const body = { kind: 'replicaWrite' as const, key, partition, record: encodeRecord(set), hintFor: target.standsInFor ?? '', flushGeneration: sentGeneration };
+    return this.#request(target.node, body, (response) => {
+      if (response.kind !== 'replicaWriteReply') throw unexpected(target.node, response);
+      this.#flush.observe(response.flushGeneration);
+      if ((response.flushGeneration ?? 0) > sentGeneration) {
+        throw new StaleFlushGenerationError(`${target.node} knows FLUSHALL generation ${response.flushGeneration ?? 0}, the write was of generation ${sentGeneration}`, false);
+      }
+    });
   }
 
   /** Ask `node` to adopt FLUSHALL `generation`: the generation it then holds, and whether it adopted this one. */
-  async flushAll(node: string, generation: number): Promise<{ generation: number; adopted: boolean }> {
-    const response = await this.#request(node, { kind: 'flushAll', generation });
-    if (response.kind !== 'flushAllReply') throw unexpected(node, response);
-    return { generation: response.generation, adopted: response.adopted };
+  flushAll(node: string, generation: number): Promise<{ generation: number; adopted: boolean }> {
+    return this.#request(node, { kind: 'flushAll', generation }, (response) => {
+      if (response.kind !== 'flushAllReply') throw unexpected(node, response);
+      return { generation: response.generation, adopted: response.adopted };
+    });
   }
 
   /** Push records of `partition` to `node` (partition transfer); resolves once they are durable there. */
-  async transfer(node: string, partition: number, records: ReadonlyArray<{ key: Buffer; set: DvvSet }>): Promise<number> {
+  transfer(node: string, partition: number, records: ReadonlyArray<{ key: Buffer; set: DvvSet }>): Promise<number> {
     const body = { kind: 'transferBatch' as const, partition, records: records.map(({ key, set }) => ({ key, record: encodeRecord(set) })) };
-    const response = await this.#request(node, body);
-    if (response.kind !== 'transferBatchReply') throw unexpected(node, response);
-    return response.merged;
+    return this.#request(node, body, (response) => {
+      if (response.kind !== 'transferBatchReply') throw unexpected(node, response);
+      return response.merged;
+    });
   }
 
   /** Hand a write to `node` to coordinate; its ReplyErrors come back as ReplyErrors. */
-  async forward(node: string, key: Buffer, mutation: Buffer, w: number | undefined): Promise<{ result: Buffer; context: Buffer }> {
-    const response = await this.#request(node, { kind: 'forwardMutation', key, mutation, w });
-    if (response.kind === 'errorReply' && response.code === 'REPLY') throw new ReplyError(response.message);
-    if (response.kind !== 'forwardMutationReply') throw unexpected(node, response);
-    return { result: response.result, context: response.context };
+  forward(node: string, key: Buffer, mutation: Buffer, w: number | undefined): Promise<{ result: Buffer; context: Buffer }> {
+    return this.#request(node, { kind: 'forwardMutation', key, mutation, w }, (response) => {
+      if (response.kind === 'errorReply' && response.code === 'REPLY') throw new ReplyError(response.message);
+      if (response.kind !== 'forwardMutationReply') throw unexpected(node, response);
+      return { result: response.result, context: response.context };
+    });
   }
 
-  async #request(node: string, body: Parameters<Transport['request']>[1]): Promise<ResponseBody> {
+  /** Send `body` to `node`; `onResponse` maps the response (one promise per request), transport failures become ReplicaUnavailableError. */
+  #request<T>(node: string, body: Parameters<Transport['request']>[1], onResponse: (response: ResponseBody) => T): Promise<T> {
     const address = this.#view.addressOf(node);
-    if (!address) throw new ReplicaUnavailableError(`${node} has no known address`, false);
+    if (!address) return Promise.reject(new ReplicaUnavailableError(`${node} has no known address`, false));
+    let response: Promise<ResponseBody>;
     try {
-      return await this.#transport.request(address, body, this.#timeoutMs);
+      response = this.#transport.request(address, body, this.#timeoutMs);
     } catch (err) {
+      response = Promise.reject(err);
+    }
+    return response.then(onResponse, (err: unknown) => {
       if (err instanceof PeerError) throw new ReplicaUnavailableError(`${node}: ${err.message}`, err.code !== 'UNREACHABLE' && err.code !== 'REFUSED');
       throw err;
-    }
+    });
   }
 }
 
