@@ -133,12 +133,13 @@ export class InboundConnection {
       return this.#write(requestId, errorReply('UNAVAILABLE', `${this.#serving} requests in progress (servingRequestsMax)`));
     }
     this.#serving++;
-    let answer: Promise<ResponseBody>;
+    let answer: ResponseBody | Promise<ResponseBody>;
     try {
       answer = handler(this.#peerNodeId, body);
     } catch (err) {
       answer = Promise.reject(err);
     }
+    if (!(answer instanceof Promise)) return this.#answer(requestId, body.kind, answer);
     answer.then(
       (response) => this.#answer(requestId, body.kind, response),
       (err: unknown) => this.#answer(requestId, body.kind, undefined, err),

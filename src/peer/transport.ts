@@ -19,8 +19,12 @@ export function formatPeerAddress(address: PeerAddress): string {
   return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
 }
 
-/** Answers the requests of peers; `from` is the node id the peer stated in its handshake. */
-export type RequestHandler = (from: string, body: RequestBody) => Promise<ResponseBody>;
+/**
+ * Answers the requests of peers; `from` is the node id the peer stated in its handshake. A
+ * response known at once is returned as is (most replica reads), one that waits (a commit) as a
+ * promise.
+ */
+export type RequestHandler = (from: string, body: RequestBody) => ResponseBody | Promise<ResponseBody>;
 
 export interface Transport {
   /**

@@ -142,7 +142,13 @@ export class SimNetwork {
       const handler = target.transport.handler;
       if (!handler) return;
       const targetIncarnation = target.incarnation;
-      handler(fromNode, copyBody(body)).then(
+      let answer: ResponseBody | Promise<ResponseBody>;
+      try {
+        answer = handler(fromNode, copyBody(body));
+      } catch (err) {
+        answer = Promise.reject(err);
+      }
+      Promise.resolve(answer).then(
         (reply) => this.#reply(target, targetIncarnation, fromNode, fromIncarnation, reply, onReply),
         (err: unknown) => {
           this.handlerErrors.push(`${target.nodeId} handler threw on ${body.kind}: ${(err as Error).message}`);
