@@ -1,6 +1,7 @@
 import { Breaks } from '../lib/breaks';
 import { ReplyError } from '../lib/errors';
 import { Clock } from '../lib/clock';
+import { FixedDelayTimers } from '../lib/fixed-delay-timers';
 import { Logger } from '../lib/log';
 import type { PreflistEntry } from '../ring/preference-list';
 import { DvvSet, EMPTY_DVVSET, equalSets, siblings as siblingsOf, sync } from '../versioning/dvvset';
@@ -42,9 +43,12 @@ const NO_SOURCES: readonly PreflistEntry[] = [];
  */
 export class ReplicaReads {
   readonly #o: ReplicaReadsOptions;
+  /** Every read arms one and nearly every read cancels it: one Clock timer serves them all. */
+  readonly #speculation: FixedDelayTimers;
 
   constructor(options: ReplicaReadsOptions) {
     this.#o = options;
+    this.#speculation = new FixedDelayTimers(options.clock, SPECULATIVE_READ_MS);
   }
 
   /**
@@ -152,7 +156,7 @@ export class ReplicaReads {
       for (let i = 0; i < first && i < asked; i++) launch(order[i]);
       if (launched < asked) {
         // No quorum soon (a slow replica): ask the rest rather than wait for a timeout.
-        speculation = this.#o.clock.setTimer(SPECULATIVE_READ_MS, () => {
+        speculation = this.#speculation.start(() => {
           speculation = undefined;
           if (!settled) while (launched < asked) launch(order[launched]);
         });
