@@ -21,11 +21,13 @@ const implementations: Array<[string, (clock: Clock) => Harness]> = [
       return { store, dispose: () => store.close() };
     },
   ],
-  [
-    'LmdbStore',
+  // Small groups commit on the event loop by default ('commit' durability); 0 sends every group
+  // through batchWrite on a worker, and both must keep the same contract.
+  ...[undefined, 0].map((syncCommitOperationsMax): [string, (clock: Clock) => Harness] => [
+    syncCommitOperationsMax === 0 ? 'LmdbStore (every commit on a worker)' : 'LmdbStore',
     (clock) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dynkv-store-'));
-      const store = LmdbStore.open({ path: dir, mapBytes: 64 << 20, durability: 'commit', clock, logger: createSilentLogger() });
+      const store = LmdbStore.open({ path: dir, mapBytes: 64 << 20, durability: 'commit', clock, logger: createSilentLogger(), syncCommitOperationsMax });
       return {
         store,
         dispose: async () => {
@@ -34,7 +36,7 @@ const implementations: Array<[string, (clock: Clock) => Harness]> = [
         },
       };
     },
-  ],
+  ]),
 ];
 
 const b = (...bytes: number[]) => Buffer.from(bytes);
