@@ -4,12 +4,12 @@ import type { Logger } from '../lib/log';
 import { claimDirectory, type DirectoryClaim } from './lmdb-directory';
 import { BackgroundSync } from './lmdb-sync';
 import {
-  MDB_NOTFOUND,
   defaultHeadroomBytes,
   estimatePutBytes,
   roundMapBytes,
   toStorageError,
 } from './lmdb-space';
+import { commitOnThisThread } from './lmdb-direct-commit';
 import { readChunk } from './lmdb-scan';
 import { mergeScan, stagedEntries } from './overlay-scan';
 import { WriteGroup } from './write-group';
@@ -307,30 +307,9 @@ export class LmdbStore implements Store {
     });
   }
 
-  /**
-   * Commit `group` in one write transaction on this thread (see SYNC_COMMIT_OPERATIONS_MAX); only
-   * called with nothing else in flight, so it never waits for LMDB's writer lock. Same operations
-   * and outcome as batchWrite: a delete of an absent key is not an error.
-   */
+  /** Commit `group` on this thread (see SYNC_COMMIT_OPERATIONS_MAX); only with nothing else in flight, so it never waits for LMDB's writer lock. */
   #commitHere(group: WriteGroup<LmdbDbi>): void {
-    let failure: Error | null = null;
-    let txn: LmdbTxn | undefined;
-    try {
-      txn = this.#env.beginTxn();
-      for (const operation of group.operations) {
-        if (operation.length === 3) txn.putBinary(operation[0], operation[1], operation[2]);
-        else deleteIfPresent(txn, operation[0], operation[1]);
-      }
-      txn.commit();
-    } catch (error) {
-      failure = error instanceof Error ? error : new Error(String(error));
-      try {
-        txn?.abort();
-      } catch {
-        // The transaction is gone with the failure; the group fails either way.
-      }
-    }
-    this.#onBatchDone(group, failure);
+    this.#onBatchDone(group, commitOnThisThread(this.#env, group.operations));
   }
 
   #onBatchDone(group: WriteGroup<LmdbDbi>, error: Error | null): void {
@@ -391,13 +370,5 @@ export class LmdbStore implements Store {
 
   #assertOpen(): void {
     if (this.#closed) throw new StorageError('store is closed');
-  }
-}
-
-function deleteIfPresent(txn: LmdbTxn, dbi: LmdbDbi, key: Buffer): void {
-  try {
-    txn.del(dbi, key);
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== MDB_NOTFOUND) throw error;
   }
 }
