@@ -282,17 +282,20 @@ export class LmdbStore implements Store {
     this.#clock.defer(() => {
       this.#flushScheduled = false;
       this.#turnFailure = undefined;
-      if (!this.#inFlight && !this.#closed) this.#submit();
+      if (!this.#inFlight && !this.#closed) this.#submit(true);
     });
   }
 
-  /** Hand the pending group to a worker thread (or commit it here if small); the next one starts when it is done. */
-  #submit(): void {
+  /**
+   * Hand the pending group to a worker thread (or commit it here if small); the next one starts
+   * when it is done. `endOfTurn`: called by the turn's deferred flush, after all of its input.
+   */
+  #submit(endOfTurn = false): void {
     const group = this.#pending;
     if (group.size === 0) return;
     this.#pending = new WriteGroup<LmdbDbi>();
     this.#inFlight = group;
-    if (group.size <= this.#syncCommitOperationsMax) return this.#commitHere(group);
+    if (group.size <= this.#syncCommitOperationsMax) return this.#commitHere(group, endOfTurn);
     this.#inFlightDone = new Promise<void>((resolve) => {
       const done = (error: Error | null) => {
         this.#onBatchDone(group, error);
@@ -308,11 +311,18 @@ export class LmdbStore implements Store {
   }
 
   /** Commit `group` on this thread (see SYNC_COMMIT_OPERATIONS_MAX); only with nothing else in flight, so it never waits for LMDB's writer lock. */
-  #commitHere(group: WriteGroup<LmdbDbi>): void {
-    this.#onBatchDone(group, commitOnThisThread(this.#env, group.operations));
+  #commitHere(group: WriteGroup<LmdbDbi>, endOfTurn: boolean): void {
+    this.#onBatchDone(group, commitOnThisThread(this.#env, group.operations), !endOfTurn);
   }
 
-  #onBatchDone(group: WriteGroup<LmdbDbi>, error: Error | null): void {
+  /**
+   * `turnContinues`: whether input may still be handled in the turn that learns of a failure (a
+   * worker's batch reports in the poll phase, amid other input, which may have read the failed
+   * group's values from its overlay): the rest of that turn's writes are refused. A group
+   * committed by the turn's own deferred flush fails after all of that turn's input, with nothing
+   * staged since: the next turn starts afresh.
+   */
+  #onBatchDone(group: WriteGroup<LmdbDbi>, error: Error | null, turnContinues = true): void {
     // The reader must see the new state in the same step as the overlay stops covering it.
     if (this.#readerLive) {
       this.#reader.reset();
@@ -326,7 +336,7 @@ export class LmdbStore implements Store {
       this.#logFailure(failure, group.size);
       group.settle(failure);
       // What is pending was decided on values that never committed: it cannot commit either.
-      this.#abandonPending(failure);
+      if (turnContinues || this.#pending.size > 0) this.#abandonPending(failure);
     } else {
       this.#commits += 1;
       this.#sync?.markDirty();

@@ -212,6 +212,42 @@ describe('LmdbStore when space runs out', () => {
     expect(await writeGroup(bigger, clock, 9_000_000, 50)).toBe('ok');
   });
 
+  test('a small group that fails on the event loop does not refuse the next turn\'s writes', async () => {
+    // Deferred work runs as setImmediate's does: what a check phase defers waits for the next one.
+    class CheckPhaseClock extends ManualClock {
+      #queued: Array<() => void> = [];
+      override defer(fn: () => void): void {
+        this.#queued.push(fn);
+      }
+      checkPhase(): void {
+        const batch = this.#queued;
+        this.#queued = [];
+        for (const fn of batch) fn();
+      }
+    }
+    const clock = new CheckPhaseClock();
+    const store = openStore(tempDir(), clock, { mapBytes: 1 * MiB, headroomBytes: 0, durability: 'commit' });
+    let failure: unknown;
+    for (let n = 0; failure === undefined; n += 4) {
+      // Four operations: committed on the event loop (SYNC_COMMIT_OPERATIONS_MAX), not by a worker.
+      for (let i = n; i < n + 4; i++) store.put('data', key(i), Buffer.alloc(100, 7));
+      const outcome = store.commit().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      clock.checkPhase();
+      failure = await outcome;
+    }
+    expect(failure).toBeInstanceOf(StorageFullError);
+    // The next iteration's poll phase, where client and peer input arrive: a DEL that would free
+    // space is taken, not refused with the failure of the turn before.
+    expect(() => store.delete('data', key(0))).not.toThrow();
+    const deleted = store.commit();
+    clock.checkPhase();
+    await deleted;
+    expect(store.get('data', key(0))).toBeUndefined();
+  });
+
   test('errors are classified', () => {
     expect(toStorageError(Object.assign(new Error('MDB_MAP_FULL'), { code: MDB_MAP_FULL }))).toBeInstanceOf(StorageFullError);
     expect(toStorageError(Object.assign(new Error('No space left on device'), { code: 28 }))).toBeInstanceOf(StorageFullError);
