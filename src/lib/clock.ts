@@ -83,6 +83,11 @@ export class ManualClock implements Clock {
     this.#deferred.push(fn);
   }
 
+  /** Timers armed and not yet fired or cancelled (tests check that nothing is left behind). */
+  get pendingTimers(): number {
+    return this.#timers.size;
+  }
+
   /** Shift wall time only (a clock jump); monotonic time and timers are unaffected. */
   jumpWallMs(deltaMs: number): void {
     this.#nowMs += deltaMs;
