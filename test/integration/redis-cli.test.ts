@@ -100,3 +100,25 @@ function countTopLevel(text: string): number {
   }
   return count;
 }
+
+test('a pipeline past pendingRepliesPause: reading pauses and resumes, every reply arrives in order', async () => {
+  // 20,000 commands in one write, replies read only once all are sent: the connection owes more
+  // than pendingRepliesPause (4096) replies, stops reading, and starts again as they drain.
+  const count = 20_000;
+  const commands = Array.from({ length: count }, (_, i) => `*2\r\n$4\r\nECHO\r\n$${String(i).length}\r\n${i}\r\n`).join('');
+  const expected = Array.from({ length: count }, (_, i) => `$${String(i).length}\r\n${i}\r\n`).join('');
+  const reply = await new Promise<string>((resolve, reject) => {
+    const socket = net.connect(node.port, '127.0.0.1', () => socket.write(commands));
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      if (received.length >= expected.length) {
+        socket.end();
+        resolve(received);
+      }
+    });
+    socket.on('error', reject);
+  });
+  expect(reply).toBe(expected);
+  expect(await redisCli(node.port, ['PING'])).toBe('PONG');
+});
