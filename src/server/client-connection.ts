@@ -91,9 +91,8 @@ export class ClientConnection {
     return new Promise((resolve) => {
       if (this.#socket.destroyed) return resolve();
       this.#socket.once('close', () => resolve());
-      // No new commands run once closing (#onCommand); reading goes on, without which the
-      // client's FIN would never be seen (a socket reading into a shared buffer stops reading
-      // when paused, see shared-read-buffer.ts) and the socket never closed.
+      // No new commands run once closing (#onCommand); reading goes on, so that the client's
+      // FIN is seen and the socket closes (a paused socket may stop reading altogether).
       this.#closing = true;
       if (this.#readPaused) {
         this.#readPaused = false;

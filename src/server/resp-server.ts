@@ -5,7 +5,6 @@ import { Logger } from '../lib/log';
 import type { ServerStats } from '../stats/server-stats';
 import { ClientConnection } from './client-connection';
 import { ConnectionLimits } from './connection-limits';
-import { withSharedReadBuffer } from './shared-read-buffer';
 
 export interface RespServerOptions {
   readonly host: string;
@@ -53,8 +52,7 @@ export class RespServer implements ClientDirectory {
   /** Start listening; rejects with a readable message if the port cannot be bound. */
   listen(services: NodeServices): Promise<void> {
     this.#services = services;
-    // Paused: the socket that serves the client is made on the accepted one's handle.
-    const server = net.createServer({ pauseOnConnect: true }, (accepted) => this.#accept(withSharedReadBuffer(accepted)));
+    const server = net.createServer((socket) => this.#accept(socket));
     this.#server = server;
     return new Promise((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
