@@ -1,6 +1,6 @@
 import { Breaks } from '../lib/breaks';
 import { ReplyError } from '../lib/errors';
-import { Clock } from '../lib/clock';
+import type { Clock, TimerHandle } from '../lib/clock';
 import { FixedDelayTimers } from '../lib/fixed-delay-timers';
 import { Logger } from '../lib/log';
 import type { PreflistEntry } from '../ring/preference-list';
@@ -82,7 +82,7 @@ export class ReplicaReads {
     // This node's own copy first; then the others in preference-list order.
     const order = orderSelfFirst(targets, this.#o.view.selfId);
     let launched = 0;
-    let speculation: { cancel(): void } | undefined;
+    let speculation: TimerHandle | undefined;
     // This node's own copy, once read: what the other replicas most likely hold too.
     let ownCopy: DvvSet | undefined;
     return new Promise((resolve, reject) => {

@@ -156,10 +156,6 @@ function writeAscii(out: Buffer, start: number, text: string): number {
 /** Reused across calls: decoding is synchronous and never re-entered. */
 const cursor = { at: 0 };
 
-/** A field's wire type and number, or -1 at the end of the message. */
-let fieldNumber = 0;
-let wireType = 0;
-
 /**
  * The Envelope of `bytes` if it is a hot envelope in the form encodeHotFrame writes (fields in
  * order, none repeated), with what codec.ts's checks require; undefined to leave it to codec.ts.
@@ -198,12 +194,14 @@ function decodeHotBody(bytes: Buffer, kind: HotKind, end: number): HotBody | und
   let found = false;
   let flushGeneration = 0;
   let last = 0;
-  for (;;) {
-    if (!nextField(bytes, end, last)) return undefined;
-    if (fieldNumber === -1) break;
-    last = fieldNumber;
-    const field = fieldOf(kind, fieldNumber);
-    if (field === undefined || wireType !== FIELD_WIRE_TYPE[field]) return undefined;
+  while (cursor.at < end) {
+    const tag = bytes[cursor.at++];
+    const number = tag >>> 3;
+    // Every hot field number is below 16 (a one-byte tag), and fields come in ascending order.
+    if (tag >= 0x80 || number <= last) return undefined;
+    last = number;
+    const field = FIELDS[kind][number];
+    if (field === undefined || (tag & 7) !== FIELD_WIRE_TYPE[field]) return undefined;
     switch (field) {
       case 'key':
       case 'record': {
@@ -258,24 +256,6 @@ const FIELDS: Readonly<Record<HotKind, readonly (HotField | undefined)[]>> = {
   replicaWrite: [undefined, 'key', 'partition', 'record', 'hintFor', 'flushGeneration'],
   replicaWriteReply: [undefined, 'flushGeneration'],
 };
-
-function fieldOf(kind: HotKind, number: number): HotField | undefined {
-  return FIELDS[kind][number];
-}
-
-/** Reads the next one-byte tag into fieldNumber/wireType (-1 at the end); false if out of order or unreadable. */
-function nextField(bytes: Buffer, end: number, last: number): boolean {
-  if (cursor.at === end) {
-    fieldNumber = -1;
-    return true;
-  }
-  const tag = bytes[cursor.at++];
-  // Every hot field number is below 16: its tag is one byte.
-  if (tag >= 0x80) return false;
-  fieldNumber = tag >>> 3;
-  wireType = tag & 7;
-  return fieldNumber > last;
-}
 
 /** A uint32 varint (at most 5 bytes, value below 2^32), or -1. */
 function readUint32(bytes: Buffer, end: number): number {
