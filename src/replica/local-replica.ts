@@ -201,16 +201,18 @@ export class LocalReplica {
     // store exactly. The cache holds it when the record is known (the cache is never behind the store).
     const previousDigest = this.#storedDigest(cached, key, storeKey);
     const nextBytes = next.entries.length === 0 ? undefined : encodeRecord(next);
+    // A delete or an expiry: a store at its space limit still takes it.
+    const reclaiming = countsAsKey(previous) && !countsAsKey(next);
     if (nextBytes === undefined) this.#store.delete('data', storeKey);
     // storeKey is fresh and encoded records are never modified: no copies needed.
-    else this.#store.put('data', storeKey, nextBytes, true);
+    else this.#store.put('data', storeKey, nextBytes, true, reclaiming);
     const nextDigest = nextBytes === undefined ? undefined : recordDigest(key, nextBytes);
     this.#trees.updateDigests(partition, cached.segment, previousDigest, nextDigest);
     const previousDueMs = nextDueMs(previous, this.#tombstoneGraceMs);
     const nextDue = nextDueMs(next, this.#tombstoneGraceMs);
     if (previousDueMs !== nextDue) {
       if (previousDueMs !== 0) this.#store.delete('expiry', expiryKey(previousDueMs, partition, key));
-      if (nextDue !== 0) this.#store.put('expiry', expiryKey(nextDue, partition, key), Buffer.alloc(0));
+      if (nextDue !== 0) this.#store.put('expiry', expiryKey(nextDue, partition, key), Buffer.alloc(0), false, reclaiming);
     }
     this.#liveKeys += Number(countsAsKey(next)) - Number(countsAsKey(previous));
     return nextDigest;
