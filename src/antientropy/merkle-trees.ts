@@ -1,36 +1,42 @@
 import { Logger } from '../lib/log';
 import { Breaks, NO_BREAKS } from '../lib/breaks';
-import { allocDigest } from '../lib/digest-slab';
-import { merkleKey, parseMerkleKey, partitionRange, PARTITION_BYTES } from '../storage/keys';
+import { merkleKey, parseMerkleKey, PARTITION_BYTES, partitionRange } from '../storage/keys';
 import { Store, StorageError } from '../storage/store';
-import { DIGEST_BYTES, SEGMENT_COUNT, applyChange, isZeroHash, recordDigest, segmentOf } from './merkle-tree';
+import { DIGEST_BYTES, SEGMENT_COUNT, applyChange, segmentOf } from './merkle-tree';
 
 /**
  * Says which tree layout the `merkle` table holds. A store without it (created before trees
- * existed) or with another layout gets its trees built once from the data at start.
+ * existed) or with another layout gets its trees built from the data at start.
  */
 const LAYOUT_KEY = Buffer.from('merkle-layout');
 const LAYOUT = Buffer.from(`xor-md5 segments=${SEGMENT_COUNT} v1`);
+/**
+ * Present in `meta` only while the `merkle` table equals the data: written by `checkpoint` at a
+ * clean stop, removed by `open` in the first write group after it. A store without it (a crash, a
+ * full disk at the stop) gets its trees built from the data at start.
+ */
+const CHECKPOINT_KEY = Buffer.from('merkle-checkpoint');
+const PARTITION_TREE_BYTES = SEGMENT_COUNT * DIGEST_BYTES;
 
 /**
- * Every partition's segment hashes, kept in the store's `merkle` table. LocalReplica calls
- * `update` for each record it stages, so the segment hash is staged in the same write group as
- * the data: they commit (or roll back) together, and a crash never leaves tree and data out of
- * step. Segment hashes read or written are also kept in memory (SEGMENT_CACHE_ENTRIES_MAX), so a
- * write does not read its segment back from LMDB; the owner calls `forgetCached` whenever a
- * write group fails (LocalReplica does, with its record cache), so a rolled-back group cannot
- * leave a stale hash behind. Reads of a segment see staged writes as every store read does.
+ * Every partition's segment hashes, in memory: 16 KiB per partition that holds a record. A write
+ * XORs its record digests into one segment (`updateDigests`): no store write, no allocation. Why
+ * not in the store with the data: a put per write into a second table cost each random-key write
+ * a batch operation, a B-tree descent and a dirty page (about a tenth of a replicated SET).
+ *
+ * Durability: the trees are saved to the `merkle` table by `checkpoint` at a clean stop and
+ * loaded by `open`; after a crash they are built again from the data (one scan and one MD5 per
+ * record, logged). The owner undoes the updates of a write group that fails to commit by applying
+ * them again (XOR is its own inverse), so the trees always equal the data the store will hold.
  */
-/** Segment hashes kept in memory; past it the cache starts over (64 partitions x 1024 segments fit). */
-export const SEGMENT_CACHE_ENTRIES_MAX = 65_536;
-
 export class MerkleTrees {
   readonly #store: Store;
   readonly #logger: Logger;
   /** Break 'merkle-update-skipped' (simulator only): odd segments are never updated. */
   readonly #skipOddSegments: boolean;
-  /** partition * SEGMENT_COUNT + segment -> the segment's hash as staged (all-zero: absent). */
-  readonly #cached = new Map<number, Buffer>();
+  /** partition -> SEGMENT_COUNT hashes of DIGEST_BYTES each (all-zero: empty segment). */
+  readonly #trees = new Map<number, Uint8Array>();
+  #checkpointStaged = false;
 
   constructor(store: Store, logger: Logger, breaks: Breaks = NO_BREAKS) {
     this.#store = store;
@@ -41,47 +47,28 @@ export class MerkleTrees {
   /**
    * Account for `key` of `partition` going from the stored bytes `previous` to `next`
    * (undefined = absent): XOR the old digest out of its segment and the new one in.
-   */
-  update(partition: number, key: Buffer, previous: Buffer | undefined, next: Buffer | undefined): void {
-    if (previous !== undefined && next !== undefined && previous.equals(next)) return;
-    if (previous === undefined && next === undefined) return;
-    this.updateDigests(partition, segmentOf(key), previous && recordDigest(key, previous), next && recordDigest(key, next));
-  }
-
-  /**
-   * `update` for a caller that already holds the key's segment and the record digests
-   * (recordDigest of the stored bytes before and after; undefined = absent): LocalReplica keeps
-   * them with its cached records, so a write hashes only its new record.
+   * `previous` and `next` are record digests (recordDigest); applying the same change twice
+   * leaves the segment as it was.
    */
   updateDigests(partition: number, segment: number, previous: Buffer | undefined, next: Buffer | undefined): void {
-    // XOR-ing the same digest out and in again changes nothing.
-    if (previous === next || (previous !== undefined && next !== undefined && sameDigest(previous, next))) return;
+    if (previous === next) return;
     if (this.#skipOddSegments && segment % 2 === 1) return;
-    const storeKey = merkleKey(partition, segment);
-    const cacheKey = partition * SEGMENT_COUNT + segment;
-    // A new buffer per update, handed to the store (no copy) and kept by the cache, so it never
-    // changes afterwards; from a slab of digests, not Node's shared pool (src/lib/digest-slab.ts).
-    const current = this.#cached.get(cacheKey) ?? this.#store.get('merkle', storeKey);
-    const hash = allocDigest();
-    for (let i = 0; i < DIGEST_BYTES; i++) hash[i] = (current === undefined ? 0 : current[i]) ^ (previous === undefined ? 0 : previous[i]) ^ (next === undefined ? 0 : next[i]);
-    if (isZeroHash(hash)) this.#store.delete('merkle', storeKey);
-    else this.#store.put('merkle', storeKey, hash, true);
-    if (this.#cached.size >= SEGMENT_CACHE_ENTRIES_MAX && !this.#cached.has(cacheKey)) this.#cached.clear();
-    this.#cached.set(cacheKey, hash);
+    let tree = this.#trees.get(partition);
+    if (tree === undefined) this.#trees.set(partition, (tree = new Uint8Array(PARTITION_TREE_BYTES)));
+    const at = segment * DIGEST_BYTES;
+    if (previous !== undefined) for (let i = 0; i < DIGEST_BYTES; i++) tree[at + i] ^= previous[i]!;
+    if (next !== undefined) for (let i = 0; i < DIGEST_BYTES; i++) tree[at + i] ^= next[i]!;
   }
 
-  /** Drop the in-memory segment hashes: a write group failed and the store rolled it back. */
-  forgetCached(): void {
-    this.#cached.clear();
-  }
-
-  /** The partition's non-zero segment hashes (at most SEGMENT_COUNT entries: one short scan). */
+  /** The partition's non-zero segment hashes (copies). */
   segments(partition: number): Map<number, Buffer> {
     const segments = new Map<number, Buffer>();
-    this.#store.scan('merkle', partitionRange(partition), (key, value) => {
-      if (value.length === DIGEST_BYTES) segments.set(parseMerkleKey(key).segment, value);
-      return true;
-    });
+    const tree = this.#trees.get(partition);
+    if (tree === undefined) return segments;
+    for (let segment = 0; segment < SEGMENT_COUNT; segment++) {
+      const at = segment * DIGEST_BYTES;
+      if (!isZero(tree, at)) segments.set(segment, Buffer.from(tree.subarray(at, at + DIGEST_BYTES)));
+    }
     return segments;
   }
 
@@ -99,24 +86,76 @@ export class MerkleTrees {
   }
 
   /**
-   * Build every tree from the data unless the store already holds trees of this layout. Runs once
-   * in the life of a store (the first start after trees were introduced); staged in the caller's
-   * write group with the layout marker, so a crash before it commits just builds again.
+   * At start: load the trees saved by the last clean stop, or build them from the data. Either
+   * way the checkpoint marker is removed in the current write group, so any write committed
+   * after this one leaves no marker behind a crash.
    */
-  ensureBuilt(): void {
-    if (this.#store.get('meta', LAYOUT_KEY)?.equals(LAYOUT)) return;
+  open(): void {
+    const checkpointed = this.#store.get('meta', LAYOUT_KEY)?.equals(LAYOUT) === true && this.#store.get('meta', CHECKPOINT_KEY) !== undefined;
+    if (checkpointed) this.#load();
+    else this.#build();
+    if (this.#store.get('meta', CHECKPOINT_KEY) === undefined) return;
     try {
-      this.#build();
+      this.#store.delete('meta', CHECKPOINT_KEY);
     } catch (err) {
-      // A full disk at start: without the layout marker the next start builds again; until then
-      // anti-entropy may miss differences in this node's partitions (it never invents any).
+      // A store that refuses even a delete refuses the data writes that would outdate the trees.
       if (!(err instanceof StorageError)) throw err;
-      this.#logger.warn({ err: err.message }, 'anti-entropy: could not store the Merkle trees; they are built again at the next start');
     }
   }
 
+  /**
+   * Save the trees for the next start (a clean stop): the `merkle` table is replaced by the
+   * trees, with the layout and checkpoint markers, in the current write group. Nothing may be
+   * written after it. A store that refuses (a full disk) is logged: the next start builds.
+   */
+  checkpoint(): void {
+    try {
+      const stale: Buffer[] = [];
+      this.#store.scan('merkle', {}, (key) => {
+        stale.push(key);
+        return true;
+      });
+      for (const key of stale) this.#store.delete('merkle', key);
+      for (const [partition, tree] of this.#trees) {
+        for (let segment = 0; segment < SEGMENT_COUNT; segment++) {
+          const at = segment * DIGEST_BYTES;
+          if (!isZero(tree, at)) this.#store.put('merkle', merkleKey(partition, segment), Buffer.from(tree.subarray(at, at + DIGEST_BYTES)));
+        }
+      }
+      this.#store.put('meta', LAYOUT_KEY, LAYOUT);
+      this.#store.put('meta', CHECKPOINT_KEY, Buffer.alloc(0));
+      this.#checkpointStaged = true;
+    } catch (err) {
+      if (!(err instanceof StorageError)) throw err;
+      this.#logger.warn({ err: err.message }, 'anti-entropy: could not save the Merkle trees; they are built from the data at the next start');
+    }
+  }
+
+  /** Whether `checkpoint` was staged: a write after it must `dropCheckpoint` first. */
+  get checkpointStaged(): boolean {
+    return this.#checkpointStaged;
+  }
+
+  /** Remove the checkpoint marker (in the current write group): a write followed the checkpoint. */
+  dropCheckpoint(): void {
+    this.#store.delete('meta', CHECKPOINT_KEY);
+    this.#checkpointStaged = false;
+  }
+
+  #load(): void {
+    this.#trees.clear();
+    this.#store.scan('merkle', {}, (key, value) => {
+      if (value.length !== DIGEST_BYTES) return true;
+      const { partition, segment } = parseMerkleKey(key);
+      let tree = this.#trees.get(partition);
+      if (tree === undefined) this.#trees.set(partition, (tree = new Uint8Array(PARTITION_TREE_BYTES)));
+      tree.set(value, segment * DIGEST_BYTES);
+      return true;
+    });
+  }
+
   #build(): void {
-    this.clear();
+    this.#trees.clear();
     const trees = new Map<number, Map<number, Buffer>>();
     let records = 0;
     this.#store.scan('data', {}, (storeKey, value) => {
@@ -128,27 +167,15 @@ export class MerkleTrees {
       return true;
     });
     for (const [partition, segments] of trees) {
-      for (const [segment, hash] of segments) this.#store.put('merkle', merkleKey(partition, segment), hash);
+      const tree = new Uint8Array(PARTITION_TREE_BYTES);
+      for (const [segment, hash] of segments) tree.set(hash, segment * DIGEST_BYTES);
+      this.#trees.set(partition, tree);
     }
-    this.#store.put('meta', LAYOUT_KEY, LAYOUT);
-    if (records > 0) this.#logger.info({ records, partitions: trees.size }, 'anti-entropy: built Merkle trees from the data (first start with trees)');
-  }
-
-  /** Forget every tree (the data is being cleared too); the layout marker stays. */
-  clear(): void {
-    this.#cached.clear();
-    const keys: Buffer[] = [];
-    this.#store.scan('merkle', {}, (key) => {
-      keys.push(key);
-      return true;
-    });
-    for (const key of keys) this.#store.delete('merkle', key);
+    if (records > 0) this.#logger.info({ records, partitions: trees.size }, 'anti-entropy: built the Merkle trees from the data (no checkpoint from a clean stop)');
   }
 }
 
-/** Two digests hold the same bytes (a loop: cheaper than Buffer.equals for 16 bytes). */
-function sameDigest(a: Buffer, b: Buffer): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function isZero(tree: Uint8Array, at: number): boolean {
+  for (let i = at; i < at + DIGEST_BYTES; i++) if (tree[i] !== 0) return false;
   return true;
 }

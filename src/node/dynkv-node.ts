@@ -134,12 +134,14 @@ export class DynkvNode {
   /** Clean shutdown: stop gossip, stop accepting, answer what is owed, commit, close LMDB. Idempotent. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      const { membership, background, server, transport, store, logger } = this.#parts;
+      const { membership, background, server, transport, store, replica, logger } = this.#parts;
       for (const timer of this.#timers) timer.cancel();
       membership.stop();
       background.stopBackground();
       await server.close();
       await transport.close();
+      // Saved in the last group, so the next start loads the trees instead of building them.
+      replica.checkpoint();
       await store.close();
       logger.info('dynkv node stopped');
     })();

@@ -62,6 +62,11 @@ export class LocalReplica {
   /** The store's commit of the write group the cache is watching, and its watched form (see #watch). */
   #watchedCommit: Promise<void> | undefined;
   #commitWatched: Promise<void> = Promise.resolve();
+  /**
+   * The tree updates of the watched group, four entries each (partition, segment, previous and
+   * next digest): applied again if the group fails, which undoes them (see MerkleTrees).
+   */
+  #treeUpdates: Array<number | Buffer | undefined> = [];
   #expiredKeys = 0;
   #reapedRecords = 0;
   #flushGeneration: number;
@@ -79,7 +84,7 @@ export class LocalReplica {
     this.#reapNeedsConfirmation = options.reapNeedsConfirmation ?? false;
     this.#flushGeneration = this.#storedFlushGeneration();
     this.#trees = new MerkleTrees(options.store, options.logger, options.breaks);
-    this.#trees.ensureBuilt();
+    this.#trees.open();
     this.#liveKeys = this.#countLiveKeys();
   }
 
@@ -181,25 +186,36 @@ export class LocalReplica {
     // before the last FLUSHALL is dropped: a flush is never undone by a node that missed it.
     const next = dropFlushed(proposed, this.#flushGeneration);
     const cached = this.#cached(key);
-    let storedDigest: Buffer | undefined;
+    // The digest of the stored bytes, not of `previous` re-encoded: the tree then matches the
+    // store exactly. The cache holds it when the record is known (the cache is never behind the store).
+    const storeKey = dataKey(partition, key);
+    let previousDigest: Buffer | undefined;
+    let nextDigest: Buffer | undefined;
     try {
-      storedDigest = this.#stage(partition, key, cached, previous, next);
+      if (this.#trees.checkpointStaged) this.#trees.dropCheckpoint();
+      previousDigest = this.#storedDigest(cached, key, storeKey);
+      nextDigest = this.#stage(partition, key, storeKey, previous, next);
     } catch (err) {
       // The store abandoned the group: what the cache learned from it may never commit.
       this.#forgetCached();
       throw err;
     }
-    this.#cache.remember(cached, next, undefined, storedDigest);
+    this.#cache.remember(cached, next, undefined, nextDigest);
     this.#clearCacheIfGroupFails();
+    if (previousDigest !== nextDigest) {
+      this.#trees.updateDigests(partition, cached.segment, previousDigest, nextDigest);
+      this.#treeUpdates.push(partition, cached.segment, previousDigest, nextDigest);
+    }
     if (next.entries.length === 0 && previous.entries.length > 0) for (const listener of this.#removalListeners) listener(key, previous);
   }
 
-  /** Stage the record, its tree update and its due-time entry; returns the stored record's digest (undefined: none stored). */
-  #stage(partition: number, key: Buffer, cached: CachedRecord, previous: DvvSet, next: DvvSet): Buffer | undefined {
-    const storeKey = dataKey(partition, key);
-    // The digest of the stored bytes, not of `previous` re-encoded: the tree then matches the
-    // store exactly. The cache holds it when the record is known (the cache is never behind the store).
-    const previousDigest = this.#storedDigest(cached, key, storeKey);
+  /** Save the Merkle trees for the next start: the last write of a clean stop (see MerkleTrees.checkpoint). */
+  checkpoint(): void {
+    this.#trees.checkpoint();
+  }
+
+  /** Stage the record and its due-time entry; returns the stored record's digest (undefined: none stored). */
+  #stage(partition: number, key: Buffer, storeKey: Buffer, previous: DvvSet, next: DvvSet): Buffer | undefined {
     const nextBytes = next.entries.length === 0 ? undefined : encodeRecord(next);
     // A delete or an expiry: a store at its space limit still takes it.
     const reclaiming = countsAsKey(previous) && !countsAsKey(next);
@@ -207,7 +223,6 @@ export class LocalReplica {
     // storeKey is fresh and encoded records are never modified: no copies needed.
     else this.#store.put('data', storeKey, nextBytes, true, reclaiming);
     const nextDigest = nextBytes === undefined ? undefined : recordDigest(key, nextBytes);
-    this.#trees.updateDigests(partition, cached.segment, previousDigest, nextDigest);
     const previousDueMs = nextDueMs(previous, this.#tombstoneGraceMs);
     const nextDue = nextDueMs(next, this.#tombstoneGraceMs);
     if (previousDueMs !== nextDue) {
@@ -230,10 +245,16 @@ export class LocalReplica {
     return cached.storedDigest;
   }
 
-  /** Forget what the record cache and the trees' segment cache learned from staged writes. */
+  /** Forget what the record cache learned from staged writes. */
   #forgetCached(): void {
     this.#cache.clear();
-    this.#trees.forgetCached();
+  }
+
+  /** Undo a failed group's tree updates: each applied again cancels itself. */
+  #undoTreeUpdates(updates: Array<number | Buffer | undefined>): void {
+    for (let i = 0; i < updates.length; i += 4) {
+      this.#trees.updateDigests(updates[i] as number, updates[i + 1] as number, updates[i + 2] as Buffer | undefined, updates[i + 3] as Buffer | undefined);
+    }
   }
 
   /**
@@ -257,8 +278,11 @@ export class LocalReplica {
   #watch(committed: Promise<void>): Promise<void> {
     if (committed !== this.#watchedCommit) {
       this.#watchedCommit = committed;
+      const treeUpdates: Array<number | Buffer | undefined> = [];
+      this.#treeUpdates = treeUpdates;
       this.#commitWatched = committed.catch((err: unknown) => {
         this.#forgetCached();
+        this.#undoTreeUpdates(treeUpdates);
         throw err;
       });
       this.#commitWatched.catch(() => undefined);

@@ -2,7 +2,7 @@
  * The Merkle tree against brute force: the top-down descent finds exactly the segments holding a
  * key whose record differs (or that one side lacks), the key diff of those segments is exactly
  * the set difference, incremental upkeep equals a build from scratch (in memory and through
- * LocalReplica over a store), and replicas holding one DVVSet digest it alike however they got it.
+ * LocalReplica over a store, across failed groups, crashes and clean stops), and replicas holding one DVVSet digest it alike however they got it.
  */
 import fc from 'fast-check';
 import {
@@ -91,28 +91,41 @@ describe('merkle tree', () => {
     );
   });
 
-  it('LocalReplica keeps the stored trees equal to a build over its data, across a restart', async () => {
+  it('LocalReplica keeps its trees equal to a build over its data, across a crash, a clean stop and failed groups', async () => {
     const versionArb = fc.record({ text: fc.constantFrom('', 'a', 'bb'), tombstone: fc.boolean() });
-    const opArb = fc.tuple(fc.string({ minLength: 1, maxLength: 4 }), fc.option(versionArb, { nil: undefined }));
+    const opArb = fc.tuple(fc.string({ minLength: 1, maxLength: 4 }), fc.option(versionArb, { nil: undefined }), fc.boolean());
     await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { maxLength: 40 }), async (ops) => {
+      fc.asyncProperty(fc.array(fc.array(opArb, { maxLength: 12 }), { maxLength: 5 }), fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), async (groups, diskFull) => {
         const clock = new ManualClock();
-        const store = new MemoryStore({ clock });
+        const store = new MemoryStore({ clock, logger: createSilentLogger() });
         const replica = new LocalReplica({ store, clock, logger: createSilentLogger(), partitionCount: 4, tombstoneGraceMs: 1000 });
+        /** What the store committed, by key. */
         const data = new Map<string, DvvSet>();
-        ops.forEach(([key, version], i) => {
-          const partition = replica.partitionOf(b(key));
-          const current = replica.read(partition, b(key));
-          const next =
-            version === undefined
-              ? EMPTY_DVVSET
-              : update(current, new Map(), 'n1', { data: b(version.text), tombstone: version.tombstone, timestampMs: i, expiresAtMs: 0 }, i);
-          replica.write(partition, b(key), current, next);
-          data.set(key, next);
-        });
-        const committed = store.commit();
-        clock.runDeferred();
-        await committed;
+        let counter = 0;
+        for (const [g, ops] of groups.entries()) {
+          // A group of writes (some of them the same key), then a commit that may fail (a full disk).
+          const staged = new Map<string, DvvSet>();
+          for (const [key, version] of ops) {
+            const partition = replica.partitionOf(b(key));
+            const current = replica.read(partition, b(key));
+            counter++;
+            const next =
+              version === undefined
+                ? EMPTY_DVVSET
+                : update(current, new Map(), 'n1', { data: b(version.text), tombstone: version.tombstone, timestampMs: counter, expiresAtMs: 0 }, counter);
+            replica.write(partition, b(key), current, next);
+            staged.set(key, next);
+          }
+          store.setFull(diskFull[g] === true);
+          const committed = replica.commit();
+          clock.runDeferred();
+          const ok = await committed.then(
+            () => true,
+            () => false,
+          );
+          store.setFull(false);
+          if (ok) for (const [key, set] of staged) data.set(key, set);
+        }
         const expectTreesMatch = (subject: LocalReplica) => {
           for (let partition = 0; partition < 4; partition++) {
             const records = [...data]
@@ -122,28 +135,62 @@ describe('merkle tree', () => {
           }
         };
         expectTreesMatch(replica);
-        // A restart loads the stored trees (no rebuild: the layout marker is there).
+        // A crash: no checkpoint, so the trees are built from the data.
+        expectTreesMatch(new LocalReplica({ store, clock, logger: createSilentLogger(), partitionCount: 4, tombstoneGraceMs: 1000 }));
+        // A clean stop saves them; the next start loads them.
+        replica.checkpoint();
+        await store.close();
+        store.reopen();
         expectTreesMatch(new LocalReplica({ store, clock, logger: createSilentLogger(), partitionCount: 4, tombstoneGraceMs: 1000 }));
       }),
-      { numRuns: 100 },
+      { numRuns: 150 },
     );
   });
 
-  it('a store with data but no trees gets them built once at start', async () => {
+  it('a checkpoint is loaded once: the first write group after the start removes it', async () => {
     const clock = new ManualClock();
-    const store = new MemoryStore({ clock });
-    const replica = new LocalReplica({ store, clock, logger: createSilentLogger(), partitionCount: 4, tombstoneGraceMs: 1000 });
+    const store = new MemoryStore({ clock, logger: createSilentLogger() });
+    const start = () => new LocalReplica({ store, clock, logger: createSilentLogger(), partitionCount: 4, tombstoneGraceMs: 1000 });
+    const commit = async (replica: LocalReplica) => {
+      const committed = replica.commit();
+      clock.runDeferred();
+      await committed;
+    };
+    const replica = start();
     for (const key of ['a', 'b', 'c', 'd', 'e']) {
       const partition = replica.partitionOf(b(key));
       replica.write(partition, b(key), EMPTY_DVVSET, update(EMPTY_DVVSET, new Map(), 'n1', { data: b(key), tombstone: false, timestampMs: 1, expiresAtMs: 0 }, 1));
     }
     const expected = [0, 1, 2, 3].map((p) => replica.trees.segments(p));
-    // An old store: no merkle table contents and no layout marker.
-    replica.trees.clear();
-    store.delete('meta', Buffer.from('merkle-layout'));
-    expect([0, 1, 2, 3].map((p) => replica.trees.segments(p)).every((s) => s.size === 0)).toBe(true);
+    replica.checkpoint();
+    await commit(replica);
+    // Tamper with the saved trees: a start that loads them shows the tampering, a build does not.
+    const partition = replica.partitionOf(b('a'));
+    const bogus = Buffer.alloc(16, 7);
+    store.put('merkle', Buffer.from([0, partition, 0, 1]), bogus);
+    await commit(replica);
+    const loaded = start();
+    expect(loaded.trees.segments(partition).get(1)).toEqual(bogus);
+    await commit(loaded);
+    // The load removed the marker: a crash now (no clean stop) builds from the data.
+    const built = start();
+    expect([0, 1, 2, 3].map((p) => built.trees.segments(p))).toEqual(expected);
+  });
+
+  it('a write after the checkpoint was staged removes it again', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore({ clock, logger: createSilentLogger() });
+    const replica = new LocalReplica({ store, clock, logger: createSilentLogger(), partitionCount: 4, tombstoneGraceMs: 1000 });
+    const value = (text: string) => update(EMPTY_DVVSET, new Map(), 'n1', { data: b(text), tombstone: false, timestampMs: 1, expiresAtMs: 0 }, 1);
+    const partition = replica.partitionOf(b('k'));
+    replica.write(partition, b('k'), EMPTY_DVVSET, value('one'));
+    replica.checkpoint();
+    replica.write(partition, b('k'), replica.read(partition, b('k')), value('two'));
+    const committed = replica.commit();
+    clock.runDeferred();
+    await committed;
     const restarted = new LocalReplica({ store, clock, logger: createSilentLogger(), partitionCount: 4, tombstoneGraceMs: 1000 });
-    expect([0, 1, 2, 3].map((p) => restarted.trees.segments(p))).toEqual(expected);
+    expect(restarted.trees.segments(partition)).toEqual(buildSegments([{ key: b('k'), record: encodeRecord(replica.read(partition, b('k'))) }]));
   });
 
   it('replicas holding equal DVVSets digest them alike, whatever order they merged in', () => {
