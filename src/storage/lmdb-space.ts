@@ -66,3 +66,43 @@ export function toStorageError(error: unknown): StorageError {
   }
   return new StorageError(`storage error: ${message}`);
 }
+
+/** Commits after which LiveBytesBound measures again. */
+export const LIVE_BYTES_MEASURE_COMMITS = 1024;
+
+/**
+ * At least the live bytes of the committed data, for the soft limit: measured, then raised by each
+ * committed group's estimated growth instead of measured again. A measurement reads every table's
+ * stats (a few microseconds), which every commit paid when it was measured per commit. It is
+ * measured again only when the bound says a put would pass the limit, so a refusal is always
+ * decided on the exact figure, and every LIVE_BYTES_MEASURE_COMMITS commits, so the estimates'
+ * generosity does not pile up.
+ */
+export class LiveBytesBound {
+  readonly #measure: () => number;
+  #bytes: number | undefined;
+  #commitsSinceMeasure = 0;
+
+  constructor(measure: () => number) {
+    this.#measure = measure;
+  }
+
+  /** Whether `unsettledBytes` more (staged and in flight) keep the live data within `limitBytes`. */
+  admits(unsettledBytes: number, limitBytes: number): boolean {
+    this.#bytes ??= this.#measureNow();
+    if (this.#bytes + unsettledBytes > limitBytes) this.#bytes = this.#measureNow();
+    return this.#bytes + unsettledBytes <= limitBytes;
+  }
+
+  /** A group estimated to grow the data by `growthBytes` committed. */
+  committed(growthBytes: number): void {
+    if (this.#bytes === undefined) return;
+    this.#bytes += growthBytes;
+    if (++this.#commitsSinceMeasure >= LIVE_BYTES_MEASURE_COMMITS) this.#bytes = undefined;
+  }
+
+  #measureNow(): number {
+    this.#commitsSinceMeasure = 0;
+    return this.#measure();
+  }
+}

@@ -6,6 +6,7 @@ import { BackgroundSync } from './lmdb-sync';
 import {
   defaultHeadroomBytes,
   estimatePutBytes,
+  LiveBytesBound,
   roundMapBytes,
   toStorageError,
 } from './lmdb-space';
@@ -78,8 +79,6 @@ export interface LmdbStats {
 }
 
 const SYNC_INTERVAL_MS = 1000;
-/** Commits after which the live-bytes bound is measured again (see #liveBytesBound). */
-const LIVE_BYTES_MEASURE_COMMITS = 1024;
 const FIRST_SCAN_CHUNK = 16;
 const MAX_SCAN_CHUNK = 1024;
 
@@ -103,15 +102,8 @@ export class LmdbStore implements Store {
   #inFlightDone: Promise<void> | undefined;
   /** Set when a group was abandoned this turn: later writes of the turn fail too (see `put`). */
   #turnFailure: StorageError | undefined;
-  /**
-   * At least the live bytes of the committed data (soft limit): measured, then raised by each
-   * committed group's estimated growth rather than measured again. Measuring reads five tables'
-   * stats (a few microseconds), which every commit paid when it was measured per commit; now it
-   * is measured only when the bound says a put would pass the limit, and every
-   * LIVE_BYTES_MEASURE_COMMITS commits so the estimates' generosity does not pile up.
-   */
-  #liveBytesBound: number | undefined;
-  #commitsSinceMeasure = 0;
+  /** The soft limit's view of the committed live data (measured through the read view). */
+  readonly #liveBytes = new LiveBytesBound(() => this.#measureLiveBytes(this.#view()));
   #commits = 0;
   #closed = false;
   readonly #sync: BackgroundSync | undefined;
@@ -203,10 +195,7 @@ export class LmdbStore implements Store {
     if (this.#softLimit) {
       const growthBytes = estimatePutBytes(key.length, value.length, this.#pageBytes);
       const unsettledBytes = (this.#inFlight?.growthBytes ?? 0) + this.#pending.growthBytes + growthBytes;
-      this.#liveBytesBound ??= this.#measureLiveBytes();
-      // Over by the bound: measure, and refuse only if the data itself would be over.
-      if (!reclaiming && this.#liveBytesBound + unsettledBytes > this.#mapBytes) this.#liveBytesBound = this.#measureLiveBytes();
-      if (!reclaiming && this.#liveBytesBound + unsettledBytes > this.#mapBytes) {
+      if (!reclaiming && !this.#liveBytes.admits(unsettledBytes, this.#mapBytes)) {
         const failure = new StorageFullError(`storage full: live data would exceed the limit of ${this.#mapBytes} bytes`);
         this.#abandonPending(failure);
         throw failure;
@@ -278,7 +267,7 @@ export class LmdbStore implements Store {
     const entries = {} as Record<Table, number>;
     for (const table of TABLES) entries[table] = this.#dbis[table].stat(txn).entryCount;
     const fileBytes = (this.#env.info().lastPageNumber + 1) * this.#pageBytes;
-    return { mapBytes: this.#mapBytes, usedBytes: this.#liveBytes(txn), fileBytes, entries };
+    return { mapBytes: this.#mapBytes, usedBytes: this.#measureLiveBytes(txn), fileBytes, entries };
   }
 
   #beforeWrite(): void {
@@ -349,10 +338,7 @@ export class LmdbStore implements Store {
       if (turnContinues || this.#pending.size > 0) this.#abandonPending(failure);
     } else {
       this.#commits += 1;
-      if (this.#liveBytesBound !== undefined) {
-        this.#liveBytesBound += group.growthBytes;
-        if (++this.#commitsSinceMeasure >= LIVE_BYTES_MEASURE_COMMITS) this.#liveBytesBound = undefined;
-      }
+      this.#liveBytes.committed(group.growthBytes);
       this.#sync?.markDirty();
       group.settle(undefined);
       this.#logger.trace({ writes: group.size }, 'storage: group committed');
@@ -370,12 +356,7 @@ export class LmdbStore implements Store {
     this.#scheduleFlush();
   }
 
-  #measureLiveBytes(): number {
-    this.#commitsSinceMeasure = 0;
-    return this.#liveBytes(this.#view());
-  }
-
-  #liveBytes(txn: LmdbTxn): number {
+  #measureLiveBytes(txn: LmdbTxn): number {
     let pages = 0;
     for (const table of TABLES) {
       const stat = this.#dbis[table].stat(txn);
