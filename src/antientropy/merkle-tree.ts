@@ -3,7 +3,8 @@
  *
  * A partition's keys fall into SEGMENT_COUNT segments by a hash of the key alone. A segment's hash
  * is the XOR of `recordDigest(key, record bytes)` over the keys it holds, so a write changes it in
- * O(1) (XOR out the old digest, XOR in the new one) and the tree never needs a rebuild; an absent
+ * O(1) (XOR out the old digest, XOR in the new one) and the tree is never rebuilt while the node
+ * runs (merkle-trees.ts builds it at a start that follows a crash); an absent
  * key contributes nothing, so an empty segment hashes to zero and is not stored. Upper levels are
  * computed on demand, each node the XOR of its FANOUT children:
  *

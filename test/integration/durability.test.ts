@@ -1,4 +1,7 @@
-/** Acknowledged writes survive kill -9 and a clean restart; SIGTERM shuts down cleanly. */
+/**
+ * Acknowledged writes survive kill -9 and a clean restart; SIGTERM shuts down cleanly, saving the
+ * Merkle trees for the next start (after kill -9 they are built from the data).
+ */
 import net from 'node:net';
 import Redis from 'ioredis';
 import { NodeProcess, eventually } from '../helpers/node-process';
@@ -28,7 +31,10 @@ test('every acknowledged write is there after kill -9 and restart', async () => 
   expect(snapshot.length).toBeGreaterThan(0);
   await node.kill('SIGKILL');
   redis.disconnect();
+  const linesBefore = node.logLines.length;
   await node.restart();
+  // No clean stop saved the Merkle trees: this start built them from the data.
+  expect(node.logLines.slice(linesBefore).some((line) => line.includes('built the Merkle trees from the data'))).toBe(true);
   const after = connect(node.port);
   try {
     const values = snapshot.length > 0 ? await after.mget(...snapshot) : [];
@@ -48,7 +54,10 @@ test('SIGTERM stops the node cleanly and the data is there on restart', async ()
   redis.disconnect();
   expect(await node.kill('SIGTERM')).toBe(0);
   expect(node.logLines.some((line) => line.includes('dynkv node stopped'))).toBe(true);
+  const linesBefore = node.logLines.length;
   await node.restart();
+  // The clean stop saved the Merkle trees: this start loaded them instead of building them.
+  expect(node.logLines.slice(linesBefore).some((line) => line.includes('built the Merkle trees'))).toBe(false);
   const after = connect(node.port);
   try {
     expect(await after.get('persist-me')).toBe('yes');
