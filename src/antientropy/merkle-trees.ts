@@ -91,10 +91,10 @@ export class MerkleTrees {
    * after this one leaves no marker behind a crash.
    */
   open(): void {
-    const checkpointed = this.#store.get('meta', LAYOUT_KEY)?.equals(LAYOUT) === true && this.#store.get('meta', CHECKPOINT_KEY) !== undefined;
-    if (checkpointed) this.#load();
+    const marked = this.#store.get('meta', CHECKPOINT_KEY) !== undefined;
+    if (marked && this.#store.get('meta', LAYOUT_KEY)?.equals(LAYOUT) === true) this.#load();
     else this.#build();
-    if (this.#store.get('meta', CHECKPOINT_KEY) === undefined) return;
+    if (!marked) return;
     try {
       this.#store.delete('meta', CHECKPOINT_KEY);
     } catch (err) {
