@@ -2,6 +2,7 @@ import { Breaks, NO_BREAKS } from '../lib/breaks';
 import { Clock } from '../lib/clock';
 import { ReplyError } from '../lib/errors';
 import { Logger } from '../lib/log';
+import { ownedIfSmall } from '../versioning/owned-bytes';
 import { Random } from '../lib/random';
 import { HintStore } from '../replica/hint-store';
 import { LocalReplica } from '../replica/local-replica';
@@ -324,7 +325,7 @@ export class ClusterCoordinator implements Coordinator {
     const keep = actor === this.#actor ? this.#pruneKeep : new Set([actor]);
     const { write } = outcome;
     // Fields spelled out: spreading `write` in took V8's slow object-clone path (1.4 us a write).
-    const version = makeVersion({ data: write.data, tombstone: write.tombstone, timestampMs, expiresAtMs: write.expiresAtMs, flushGeneration, kind: write.kind });
+    const version = makeVersion({ data: ownedIfSmall(write.data), tombstone: write.tombstone, timestampMs, expiresAtMs: write.expiresAtMs, flushGeneration, kind: write.kind });
     const updated = update(seen, context, actor, version, nowMs);
     const next = prune(updated, this.#o.pruneLimits, nowMs, keep);
     this.#checkSiblings(next);

@@ -11,6 +11,7 @@
  * (the Store returns copies; network frames are not recycled).
  */
 import { dynkv } from '../generated/proto';
+import { ownedIfSmall } from './owned-bytes';
 import { compareActors, makeVersion, type ClockEntry, type DvvSet, type ValueKind, type Version } from './dvvset';
 import { encodeRecordFast } from './record-encoder';
 import { uint64ToNumber } from './uint64';
@@ -109,7 +110,7 @@ function decodeVersion(version: dynkv.record.IVersion): Version {
   // Generation 0 and the string kind stay undefined, so records from before either decode exactly
   // as written, and old and new string records compare equal.
   return makeVersion({
-    data: data && data.length > 0 ? asBuffer(data) : EMPTY,
+    data: data && data.length > 0 ? ownedIfSmall(asBuffer(data)) : EMPTY,
     tombstone: version.tombstone === true,
     timestampMs: uint(version.timestampMs, 'timestamp_ms'),
     expiresAtMs: uint(version.expiresAtMs, 'expires_at_ms'),

@@ -1,5 +1,6 @@
 import { dynkv } from '../../../src/generated/proto';
 import { EMPTY_DVVSET, equalSets, type DvvSet } from '../../../src/versioning/dvvset';
+import { ON_HEAP_BYTES_MAX } from '../../../src/versioning/owned-bytes';
 import { InvalidRecordError, decodeRecord, encodeRecord } from '../../../src/versioning/record-codec';
 
 const SET: DvvSet = {
@@ -41,13 +42,17 @@ describe('encodeRecord / decodeRecord', () => {
     expect(decodeRecord(Buffer.alloc(0))).toEqual(EMPTY_DVVSET);
   });
 
-  it('decodes data as a view of the input, with no copy on the read path', () => {
-    const bytes = encodeRecord(SET);
-    const back = decodeRecord(bytes);
-    const data = back.entries[0].versions[0].data;
-    expect(Buffer.isBuffer(data)).toBe(true);
-    expect(data.toString()).toBe('hello');
-    expect(data.buffer).toBe(bytes.buffer);
+  it('decodes small data into memory of its own, larger data as a view of the input', () => {
+    const large = Buffer.alloc(ON_HEAP_BYTES_MAX + 1, 'x');
+    const set: DvvSet = { entries: [{ actor: 'a', counter: 2, updatedMs: 0, versions: [{ data: Buffer.from('hello'), tombstone: false, timestampMs: 1, expiresAtMs: 0 }, { data: large, tombstone: false, timestampMs: 2, expiresAtMs: 0 }] }] };
+    const bytes = encodeRecord(set);
+    const [small, big] = decodeRecord(bytes).entries[0].versions.map((version) => version.data);
+    // A small value kept in a cache must not keep the frame or record it came in alive.
+    expect(small.buffer).not.toBe(bytes.buffer);
+    bytes.fill(0);
+    expect(small.toString()).toBe('hello');
+    // A large one is not copied on the read path.
+    expect(big.buffer).toBe(bytes.buffer);
   });
 
   it('refuses bytes that break the invariants', () => {
