@@ -9,11 +9,17 @@ import { DIGEST_BYTES, SEGMENT_COUNT, applyChange, segmentOf } from './merkle-tr
  * existed) or with another layout gets its trees built from the data at start.
  */
 const LAYOUT_KEY = Buffer.from('merkle-layout');
-const LAYOUT = Buffer.from(`xor-md5 segments=${SEGMENT_COUNT} v1`);
+/**
+ * v2: the table is a checkpoint, valid only with CHECKPOINT_KEY. v1 (kept in step with every
+ * write) is another layout, so a v1 binary started on this store builds its trees from the data
+ * instead of trusting a table that was not kept in step.
+ */
+const LAYOUT = Buffer.from(`xor-md5 segments=${SEGMENT_COUNT} v2 checkpoint`);
 /**
  * Present in `meta` only while the `merkle` table equals the data: written by `checkpoint` at a
- * clean stop, removed by `open` in the first write group after it. A store without it (a crash, a
- * full disk at the stop) gets its trees built from the data at start.
+ * clean stop; while it may be present, every data write stages its removal in its own group (see
+ * `markerMayBePresent`). A store without it (a crash, a full disk at the stop) gets its trees
+ * built from the data at start.
  */
 const CHECKPOINT_KEY = Buffer.from('merkle-checkpoint');
 const PARTITION_TREE_BYTES = SEGMENT_COUNT * DIGEST_BYTES;
@@ -36,7 +42,10 @@ export class MerkleTrees {
   readonly #skipOddSegments: boolean;
   /** partition -> SEGMENT_COUNT hashes of DIGEST_BYTES each (all-zero: empty segment). */
   readonly #trees = new Map<number, Uint8Array>();
-  #checkpointStaged = false;
+  /** The checkpoint marker may be in the store (committed or staged): data writes must remove it. */
+  #markerMayBePresent = false;
+  /** Checkpoints staged so far (see `unmarked`). */
+  #checkpoints = 0;
 
   constructor(store: Store, logger: Logger, breaks: Breaks = NO_BREAKS) {
     this.#store = store;
@@ -86,21 +95,14 @@ export class MerkleTrees {
   }
 
   /**
-   * At start: load the trees saved by the last clean stop, or build them from the data. Either
-   * way the checkpoint marker is removed in the current write group, so any write committed
-   * after this one leaves no marker behind a crash.
+   * At start: load the trees saved by the last clean stop, or build them from the data. A marker
+   * found stays until the first data write's group removes it: until then the data is what the
+   * checkpoint describes.
    */
   open(): void {
-    const marked = this.#store.get('meta', CHECKPOINT_KEY) !== undefined;
-    if (marked && this.#store.get('meta', LAYOUT_KEY)?.equals(LAYOUT) === true) this.#load();
+    this.#markerMayBePresent = this.#store.get('meta', CHECKPOINT_KEY) !== undefined;
+    if (this.#markerMayBePresent && this.#store.get('meta', LAYOUT_KEY)?.equals(LAYOUT) === true) this.#load();
     else this.#build();
-    if (!marked) return;
-    try {
-      this.#store.delete('meta', CHECKPOINT_KEY);
-    } catch (err) {
-      // A store that refuses even a delete refuses the data writes that would outdate the trees.
-      if (!(err instanceof StorageError)) throw err;
-    }
   }
 
   /**
@@ -124,22 +126,34 @@ export class MerkleTrees {
       }
       this.#store.put('meta', LAYOUT_KEY, LAYOUT);
       this.#store.put('meta', CHECKPOINT_KEY, Buffer.alloc(0));
-      this.#checkpointStaged = true;
+      this.#markerMayBePresent = true;
+      this.#checkpoints++;
     } catch (err) {
       if (!(err instanceof StorageError)) throw err;
       this.#logger.warn({ err: err.message }, 'anti-entropy: could not save the Merkle trees; they are built from the data at the next start');
     }
   }
 
-  /** Whether `checkpoint` was staged: a write after it must `dropCheckpoint` first. */
-  get checkpointStaged(): boolean {
-    return this.#checkpointStaged;
+  /**
+   * Whether a data write must stage the marker's removal (`unmark`) in its group: the marker may
+   * be in the store, and a group that commits a data write must not leave it there.
+   */
+  get markerMayBePresent(): boolean {
+    return this.#markerMayBePresent;
   }
 
-  /** Remove the checkpoint marker (in the current write group): a write followed the checkpoint. */
-  dropCheckpoint(): void {
+  /**
+   * Stage the marker's removal in the current group. Returns a token for `unmarked`, to be called
+   * once that group has committed (a group that fails leaves the marker, and the flag, as they were).
+   */
+  unmark(): number {
     this.#store.delete('meta', CHECKPOINT_KEY);
-    this.#checkpointStaged = false;
+    return this.#checkpoints;
+  }
+
+  /** A group holding `unmark` (which returned `token`) committed: the marker is gone, unless a checkpoint was staged since. */
+  unmarked(token: number): void {
+    if (token === this.#checkpoints) this.#markerMayBePresent = false;
   }
 
   #load(): void {

@@ -62,11 +62,8 @@ export class LocalReplica {
   /** The store's commit of the write group the cache is watching, and its watched form (see #watch). */
   #watchedCommit: Promise<void> | undefined;
   #commitWatched: Promise<void> = Promise.resolve();
-  /**
-   * The tree updates of the watched group, four entries each (partition, segment, previous and
-   * next digest): applied again if the group fails, which undoes them (see MerkleTrees).
-   */
-  #treeUpdates: Array<number | Buffer | undefined> = [];
+  /** The tree updates of the watched group (see #watch). */
+  #treeUpdates: TreeUpdates = newTreeUpdates();
   #expiredKeys = 0;
   #reapedRecords = 0;
   #flushGeneration: number;
@@ -191,8 +188,10 @@ export class LocalReplica {
     const storeKey = dataKey(partition, key);
     let previousDigest: Buffer | undefined;
     let nextDigest: Buffer | undefined;
+    let unmarkToken: number | undefined;
     try {
-      if (this.#trees.checkpointStaged) this.#trees.dropCheckpoint();
+      // No group that commits a data write may leave a checkpoint marker behind (see MerkleTrees).
+      if (this.#trees.markerMayBePresent) unmarkToken = this.#trees.unmark();
       previousDigest = this.#storedDigest(cached, key, storeKey);
       nextDigest = this.#stage(partition, key, storeKey, previous, next);
     } catch (err) {
@@ -202,9 +201,10 @@ export class LocalReplica {
     }
     this.#cache.remember(cached, next, undefined, nextDigest);
     this.#clearCacheIfGroupFails();
+    if (unmarkToken !== undefined) this.#treeUpdates.unmarkToken = unmarkToken;
     if (previousDigest !== nextDigest) {
       this.#trees.updateDigests(partition, cached.segment, previousDigest, nextDigest);
-      this.#treeUpdates.push(partition, cached.segment, previousDigest, nextDigest);
+      this.#treeUpdates.updates.push(partition, cached.segment, previousDigest, nextDigest);
     }
     if (next.entries.length === 0 && previous.entries.length > 0) for (const listener of this.#removalListeners) listener(key, previous);
   }
@@ -217,7 +217,7 @@ export class LocalReplica {
   /** Stage the record and its due-time entry; returns the stored record's digest (undefined: none stored). */
   #stage(partition: number, key: Buffer, storeKey: Buffer, previous: DvvSet, next: DvvSet): Buffer | undefined {
     const nextBytes = next.entries.length === 0 ? undefined : encodeRecord(next);
-    // A delete or an expiry: a store at its space limit still takes it.
+    // A delete or an expiry: a store at its space limit still takes it (within its headroom).
     const reclaiming = countsAsKey(previous) && !countsAsKey(next);
     if (nextBytes === undefined) this.#store.delete('data', storeKey);
     // storeKey is fresh and encoded records are never modified: no copies needed.
@@ -251,7 +251,7 @@ export class LocalReplica {
   }
 
   /** Undo a failed group's tree updates: each applied again cancels itself. */
-  #undoTreeUpdates(updates: Array<number | Buffer | undefined>): void {
+  #undoTreeUpdates({ updates }: TreeUpdates): void {
     for (let i = 0; i < updates.length; i += 4) {
       this.#trees.updateDigests(updates[i] as number, updates[i + 1] as number, updates[i + 2] as Buffer | undefined, updates[i + 3] as Buffer | undefined);
     }
@@ -278,13 +278,18 @@ export class LocalReplica {
   #watch(committed: Promise<void>): Promise<void> {
     if (committed !== this.#watchedCommit) {
       this.#watchedCommit = committed;
-      const treeUpdates: Array<number | Buffer | undefined> = [];
+      const treeUpdates = newTreeUpdates();
       this.#treeUpdates = treeUpdates;
-      this.#commitWatched = committed.catch((err: unknown) => {
-        this.#forgetCached();
-        this.#undoTreeUpdates(treeUpdates);
-        throw err;
-      });
+      this.#commitWatched = committed.then(
+        () => {
+          if (treeUpdates.unmarkToken !== undefined) this.#trees.unmarked(treeUpdates.unmarkToken);
+        },
+        (err: unknown) => {
+          this.#forgetCached();
+          this.#undoTreeUpdates(treeUpdates);
+          throw err;
+        },
+      );
       this.#commitWatched.catch(() => undefined);
     }
     return this.#commitWatched;
@@ -391,6 +396,18 @@ export class LocalReplica {
     if (unreadable > 0) this.#logger.warn({ unreadable }, 'records that do not decode were found at start');
     return live;
   }
+}
+
+/** What one write group did to the Merkle trees, for #watch to settle when the group does. */
+interface TreeUpdates {
+  /** Four entries per write (partition, segment, previous and next digest): applied again if the group fails, which undoes them. */
+  readonly updates: Array<number | Buffer | undefined>;
+  /** The group stages the checkpoint marker's removal (MerkleTrees.unmark's token). */
+  unmarkToken: number | undefined;
+}
+
+function newTreeUpdates(): TreeUpdates {
+  return { updates: [], unmarkToken: undefined };
 }
 
 /** Node's Buffer has latin1Slice (what toString('latin1') calls); its typings do not list it. */

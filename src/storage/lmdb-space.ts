@@ -68,7 +68,7 @@ export function toStorageError(error: unknown): StorageError {
 }
 
 /** Commits after which LiveBytesBound measures again. */
-export const LIVE_BYTES_MEASURE_COMMITS = 1024;
+export const LIVE_BYTES_MEASURE_COMMITS = 128;
 
 /**
  * At least the live bytes of the committed data, for the soft limit: measured, then raised by each

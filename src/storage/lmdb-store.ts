@@ -90,6 +90,12 @@ export class LmdbStore implements Store {
   readonly #logger: Logger;
   readonly #mapBytes: number;
   readonly #softLimit: boolean;
+  /**
+   * Reclaiming puts (tombstones and their expiry entries) may pass the soft limit into half the
+   * headroom, no further: emptying a full store must not fill the map itself (LMDB would then
+   * refuse even deletes).
+   */
+  readonly #reclaimingLimitBytes: number;
   readonly #pageBytes: number;
   /** Long-lived read-only transaction, reset after each commit and renewed by the next read. */
   readonly #reader: LmdbTxn;
@@ -134,7 +140,7 @@ export class LmdbStore implements Store {
       const dbis = {} as Record<Table, LmdbDbi>;
       for (const table of TABLES) dbis[table] = env.openDbi({ name: table, create: true, keyIsBuffer: true, txn });
       txn.commit();
-      return new LmdbStore(options, env, dbis, claim, headroomBytes > 0);
+      return new LmdbStore(options, env, dbis, claim, headroomBytes);
     } catch (error) {
       env.close();
       claim.release();
@@ -147,7 +153,7 @@ export class LmdbStore implements Store {
     env: LmdbEnv,
     dbis: Record<Table, LmdbDbi>,
     claim: DirectoryClaim,
-    softLimit: boolean,
+    headroomBytes: number,
   ) {
     this.#env = env;
     this.#dbis = dbis;
@@ -155,7 +161,8 @@ export class LmdbStore implements Store {
     this.#clock = options.clock;
     this.#logger = options.logger;
     this.#mapBytes = options.mapBytes;
-    this.#softLimit = softLimit;
+    this.#softLimit = headroomBytes > 0;
+    this.#reclaimingLimitBytes = options.mapBytes + Math.floor(headroomBytes / 2);
     this.#pageBytes = env.stat().pageSize;
     this.#reader = env.beginTxn({ readOnly: true });
     this.#reader.reset();
@@ -195,7 +202,7 @@ export class LmdbStore implements Store {
     if (this.#softLimit) {
       const growthBytes = estimatePutBytes(key.length, value.length, this.#pageBytes);
       const unsettledBytes = (this.#inFlight?.growthBytes ?? 0) + this.#pending.growthBytes + growthBytes;
-      if (!reclaiming && !this.#liveBytes.admits(unsettledBytes, this.#mapBytes)) {
+      if (!this.#liveBytes.admits(unsettledBytes, reclaiming ? this.#reclaimingLimitBytes : this.#mapBytes)) {
         const failure = new StorageFullError(`storage full: live data would exceed the limit of ${this.#mapBytes} bytes`);
         this.#abandonPending(failure);
         throw failure;

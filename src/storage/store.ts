@@ -48,8 +48,8 @@ export interface Store {
    * Stage a write. Throws StorageFullError when the store cannot take it; the whole pending group
    * is then abandoned and its `commit()` promises reject, so no write in it is ever acknowledged.
    * `reclaiming`: part of a write that takes a key's values away (a delete, an expiry), which a
-   * soft space limit never refuses, so a store at its limit can always be emptied (a full disk
-   * still refuses it).
+   * soft space limit lets past it (LmdbStore: into half its headroom), so a store at its limit can
+   * be emptied (a full disk still refuses it).
    */
   put(table: Table, key: Buffer, value: Buffer, handedOver?: boolean, reclaiming?: boolean): void;
   delete(table: Table, key: Buffer): void;

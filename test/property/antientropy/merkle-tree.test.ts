@@ -147,50 +147,95 @@ describe('merkle tree', () => {
     );
   });
 
-  it('a checkpoint is loaded once: the first write group after the start removes it', async () => {
-    const clock = new ManualClock();
-    const store = new MemoryStore({ clock, logger: createSilentLogger() });
-    const start = () => new LocalReplica({ store, clock, logger: createSilentLogger(), partitionCount: 4, tombstoneGraceMs: 1000 });
-    const commit = async (replica: LocalReplica) => {
-      const committed = replica.commit();
-      clock.runDeferred();
-      await committed;
+  describe('the checkpoint marker', () => {
+    const setup = () => {
+      const clock = new ManualClock();
+      const store = new MemoryStore({ clock, logger: createSilentLogger() });
+      const start = () => new LocalReplica({ store, clock, logger: createSilentLogger(), partitionCount: 4, tombstoneGraceMs: 1000 });
+      const commit = (replica: LocalReplica) => {
+        const committed = replica.commit().then(
+          () => true,
+          () => false,
+        );
+        clock.runDeferred();
+        return committed;
+      };
+      const set = (replica: LocalReplica, key: string, text: string) => {
+        const partition = replica.partitionOf(b(key));
+        const current = replica.read(partition, b(key));
+        replica.write(partition, b(key), current, update(current, new Map(), 'n1', { data: b(text), tombstone: false, timestampMs: 1, expiresAtMs: 0 }, 1));
+      };
+      /** Whether `replica`'s trees are exactly a build over what the store holds. */
+      const matchesData = (replica: LocalReplica) =>
+        [0, 1, 2, 3].every((partition) => {
+          const records: Array<{ key: Buffer; record: Buffer }> = [];
+          store.scan('data', {}, (storeKey, value) => {
+            if (storeKey.readUInt16BE(0) === partition) records.push({ key: Buffer.from(storeKey.subarray(2)), record: Buffer.from(value) });
+            return true;
+          });
+          const built = buildSegments(records);
+          const mine = replica.trees.segments(partition);
+          return mine.size === built.size && [...built].every(([segment, hash]) => mine.get(segment)?.equals(hash));
+        });
+      /** Save a checkpoint, then put a bogus segment in it: a start that loads it shows the bogus one. */
+      const tamperedCheckpoint = async (replica: LocalReplica) => {
+        replica.checkpoint();
+        await commit(replica);
+        store.put('merkle', Buffer.from([0, 0, 0, 1]), Buffer.alloc(16, 7));
+        await commit(replica);
+      };
+      const loadedTampered = (replica: LocalReplica) => replica.trees.segments(0).get(1)?.equals(Buffer.alloc(16, 7)) === true;
+      return { store, start, commit, set, matchesData, tamperedCheckpoint, loadedTampered };
     };
-    const replica = start();
-    for (const key of ['a', 'b', 'c', 'd', 'e']) {
-      const partition = replica.partitionOf(b(key));
-      replica.write(partition, b(key), EMPTY_DVVSET, update(EMPTY_DVVSET, new Map(), 'n1', { data: b(key), tombstone: false, timestampMs: 1, expiresAtMs: 0 }, 1));
-    }
-    const expected = [0, 1, 2, 3].map((p) => replica.trees.segments(p));
-    replica.checkpoint();
-    await commit(replica);
-    // Tamper with the saved trees: a start that loads them shows the tampering, a build does not.
-    const partition = replica.partitionOf(b('a'));
-    const bogus = Buffer.alloc(16, 7);
-    store.put('merkle', Buffer.from([0, partition, 0, 1]), bogus);
-    await commit(replica);
-    const loaded = start();
-    expect(loaded.trees.segments(partition).get(1)).toEqual(bogus);
-    await commit(loaded);
-    // The load removed the marker: a crash now (no clean stop) builds from the data.
-    const built = start();
-    expect([0, 1, 2, 3].map((p) => built.trees.segments(p))).toEqual(expected);
-  });
 
-  it('a write after the checkpoint was staged removes it again', async () => {
-    const clock = new ManualClock();
-    const store = new MemoryStore({ clock, logger: createSilentLogger() });
-    const replica = new LocalReplica({ store, clock, logger: createSilentLogger(), partitionCount: 4, tombstoneGraceMs: 1000 });
-    const value = (text: string) => update(EMPTY_DVVSET, new Map(), 'n1', { data: b(text), tombstone: false, timestampMs: 1, expiresAtMs: 0 }, 1);
-    const partition = replica.partitionOf(b('k'));
-    replica.write(partition, b('k'), EMPTY_DVVSET, value('one'));
-    replica.checkpoint();
-    replica.write(partition, b('k'), replica.read(partition, b('k')), value('two'));
-    const committed = replica.commit();
-    clock.runDeferred();
-    await committed;
-    const restarted = new LocalReplica({ store, clock, logger: createSilentLogger(), partitionCount: 4, tombstoneGraceMs: 1000 });
-    expect(restarted.trees.segments(partition)).toEqual(buildSegments([{ key: b('k'), record: encodeRecord(replica.read(partition, b('k'))) }]));
+    it('is loaded at start, and stays valid until a group with a data write commits', async () => {
+      const { start, commit, set, tamperedCheckpoint, loadedTampered, matchesData } = setup();
+      const first = start();
+      for (const key of ['a', 'b', 'c']) set(first, key, key);
+      await tamperedCheckpoint(first);
+      // Started, nothing written, crashed: the data is still what the checkpoint says.
+      expect(loadedTampered(start())).toBe(true);
+      const second = start();
+      expect(loadedTampered(second)).toBe(true);
+      set(second, 'd', 'd');
+      expect(await commit(second)).toBe(true);
+      // A data write committed since: a crash now builds the trees from the data.
+      const third = start();
+      expect(loadedTampered(third)).toBe(false);
+      expect(matchesData(third)).toBe(true);
+    });
+
+    it('survives a failed first group: the next data write that commits removes it', async () => {
+      const { store, start, commit, set, tamperedCheckpoint, loadedTampered, matchesData } = setup();
+      const first = start();
+      for (const key of ['a', 'b', 'c']) set(first, key, key);
+      await tamperedCheckpoint(first);
+      const second = start();
+      set(second, 'd', 'd');
+      store.setFull(true);
+      expect(await commit(second)).toBe(false);
+      store.setFull(false);
+      set(second, 'e', 'e');
+      expect(await commit(second)).toBe(true);
+      const third = start();
+      expect(loadedTampered(third)).toBe(false);
+      expect(matchesData(third)).toBe(true);
+    });
+
+    it('is removed by a write after a committed checkpoint, even when that write\'s group fails first', async () => {
+      const { store, start, commit, set, matchesData } = setup();
+      const replica = start();
+      set(replica, 'k', 'one');
+      replica.checkpoint();
+      expect(await commit(replica)).toBe(true);
+      set(replica, 'k', 'two');
+      store.setFull(true);
+      expect(await commit(replica)).toBe(false);
+      store.setFull(false);
+      set(replica, 'k', 'three');
+      expect(await commit(replica)).toBe(true);
+      expect(matchesData(start())).toBe(true);
+    });
   });
 
   it('replicas holding equal DVVSets digest them alike, whatever order they merged in', () => {

@@ -184,6 +184,9 @@ describe('LmdbStore when space runs out', () => {
     clock.runDeferred();
     await reclaimed;
     expect(store.get('data', key(1))?.length).toBe(200_000);
+    // But not past half the headroom (4 MiB here): emptying a store must not fill the map.
+    expect(() => store.put('data', key(2), Buffer.alloc(3 * MiB), false, true)).toThrow(StorageFullError);
+    clock.runDeferred();
 
     // Deletes always fit; afterwards small writes do too.
     for (let i = 0; i < next / 2; i++) store.delete('data', key(i));
