@@ -9,6 +9,7 @@ import { Store } from '../storage/store';
 import { DvvSet, EMPTY_DVVSET, equalSets } from '../versioning/dvvset';
 import { dropFlushed } from '../versioning/flush';
 import { InvalidRecordError, decodeRecord, encodeRecord } from '../versioning/record-codec';
+import { GroupTreeUpdates } from './group-tree-updates';
 import { CachedRecord, RecordCache } from './record-cache';
 import { countsAsKey, nextDueMs, sweepDecision } from './record-schedule';
 
@@ -63,7 +64,7 @@ export class LocalReplica {
   #watchedCommit: Promise<void> | undefined;
   #commitWatched: Promise<void> = Promise.resolve();
   /** The tree updates of the watched group (see #watch). */
-  #treeUpdates: TreeUpdates = newTreeUpdates();
+  #treeUpdates = new GroupTreeUpdates();
   #expiredKeys = 0;
   #reapedRecords = 0;
   #flushGeneration: number;
@@ -201,11 +202,8 @@ export class LocalReplica {
     }
     this.#cache.remember(cached, next, undefined, nextDigest);
     this.#clearCacheIfGroupFails();
-    if (unmarkToken !== undefined) this.#treeUpdates.unmarkToken = unmarkToken;
-    if (previousDigest !== nextDigest) {
-      this.#trees.updateDigests(partition, cached.segment, previousDigest, nextDigest);
-      this.#treeUpdates.updates.push(partition, cached.segment, previousDigest, nextDigest);
-    }
+    if (unmarkToken !== undefined) this.#treeUpdates.unmarks(unmarkToken);
+    if (previousDigest !== nextDigest) this.#treeUpdates.apply(this.#trees, partition, cached.segment, previousDigest, nextDigest);
     if (next.entries.length === 0 && previous.entries.length > 0) for (const listener of this.#removalListeners) listener(key, previous);
   }
 
@@ -250,13 +248,6 @@ export class LocalReplica {
     this.#cache.clear();
   }
 
-  /** Undo a failed group's tree updates: each applied again cancels itself. */
-  #undoTreeUpdates({ updates }: TreeUpdates): void {
-    for (let i = 0; i < updates.length; i += 4) {
-      this.#trees.updateDigests(updates[i] as number, updates[i + 1] as number, updates[i + 2] as Buffer | undefined, updates[i + 3] as Buffer | undefined);
-    }
-  }
-
   /**
    * The cache learns staged writes at once; should their group fail to commit (a full disk, a
    * crash of the simulator's store), the store rolls them back, so the cache must forget too,
@@ -272,21 +263,20 @@ export class LocalReplica {
   }
 
   /**
-   * `committed`, forgetting the cache if it fails: one wrapper per group, shared by every write of
-   * it (a group holds dozens). Its failure is handled here too, for writers that never wait.
+   * `committed`, forgetting the cache and undoing the group's tree updates if it fails: one
+   * wrapper per group, shared by every write of it (a group holds dozens). Its failure is handled
+   * here too, for writers that never wait.
    */
   #watch(committed: Promise<void>): Promise<void> {
     if (committed !== this.#watchedCommit) {
       this.#watchedCommit = committed;
-      const treeUpdates = newTreeUpdates();
+      const treeUpdates = new GroupTreeUpdates();
       this.#treeUpdates = treeUpdates;
       this.#commitWatched = committed.then(
-        () => {
-          if (treeUpdates.unmarkToken !== undefined) this.#trees.unmarked(treeUpdates.unmarkToken);
-        },
+        () => treeUpdates.committed(this.#trees),
         (err: unknown) => {
           this.#forgetCached();
-          this.#undoTreeUpdates(treeUpdates);
+          treeUpdates.failed(this.#trees);
           throw err;
         },
       );
@@ -396,18 +386,6 @@ export class LocalReplica {
     if (unreadable > 0) this.#logger.warn({ unreadable }, 'records that do not decode were found at start');
     return live;
   }
-}
-
-/** What one write group did to the Merkle trees, for #watch to settle when the group does. */
-interface TreeUpdates {
-  /** Four entries per write (partition, segment, previous and next digest): applied again if the group fails, which undoes them. */
-  readonly updates: Array<number | Buffer | undefined>;
-  /** The group stages the checkpoint marker's removal (MerkleTrees.unmark's token). */
-  unmarkToken: number | undefined;
-}
-
-function newTreeUpdates(): TreeUpdates {
-  return { updates: [], unmarkToken: undefined };
 }
 
 /** Node's Buffer has latin1Slice (what toString('latin1') calls); its typings do not list it. */
