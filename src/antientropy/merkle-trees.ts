@@ -71,14 +71,8 @@ export class MerkleTrees {
 
   /** The partition's non-zero segment hashes (copies). */
   segments(partition: number): Map<number, Buffer> {
-    const segments = new Map<number, Buffer>();
     const tree = this.#trees.get(partition);
-    if (tree === undefined) return segments;
-    for (let segment = 0; segment < SEGMENT_COUNT; segment++) {
-      const at = segment * DIGEST_BYTES;
-      if (!isZero(tree, at)) segments.set(segment, Buffer.from(tree.subarray(at, at + DIGEST_BYTES)));
-    }
-    return segments;
+    return tree === undefined ? new Map() : nonZeroSegments(tree);
   }
 
   /**
@@ -119,10 +113,7 @@ export class MerkleTrees {
       });
       for (const key of stale) this.#store.delete('merkle', key);
       for (const [partition, tree] of this.#trees) {
-        for (let segment = 0; segment < SEGMENT_COUNT; segment++) {
-          const at = segment * DIGEST_BYTES;
-          if (!isZero(tree, at)) this.#store.put('merkle', merkleKey(partition, segment), Buffer.from(tree.subarray(at, at + DIGEST_BYTES)));
-        }
+        for (const [segment, hash] of nonZeroSegments(tree)) this.#store.put('merkle', merkleKey(partition, segment), hash);
       }
       this.#store.put('meta', LAYOUT_KEY, LAYOUT);
       this.#store.put('meta', CHECKPOINT_KEY, Buffer.alloc(0));
@@ -187,6 +178,16 @@ export class MerkleTrees {
     }
     if (records > 0) this.#logger.info({ records, partitions: trees.size }, 'anti-entropy: built the Merkle trees from the data (no checkpoint from a clean stop)');
   }
+}
+
+/** A partition's non-zero segment hashes, each copied into its own Buffer. */
+function nonZeroSegments(tree: Uint8Array): Map<number, Buffer> {
+  const segments = new Map<number, Buffer>();
+  for (let segment = 0; segment < SEGMENT_COUNT; segment++) {
+    const at = segment * DIGEST_BYTES;
+    if (!isZero(tree, at)) segments.set(segment, Buffer.from(tree.subarray(at, at + DIGEST_BYTES)));
+  }
+  return segments;
 }
 
 function isZero(tree: Uint8Array, at: number): boolean {

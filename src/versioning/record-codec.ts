@@ -6,9 +6,10 @@
  *
  * Decoding validates the DVVSet invariants and throws InvalidRecordError otherwise, because the
  * bytes may come from a faulty disk or a peer speaking garbage (SPEC section 3.6): better one
- * refused record than a corrupt clock that silently supersedes writes. Decoded `data` is a view
- * into the input bytes (no copy on the read path): callers pass buffers they own and never reuse
- * (the Store returns copies; network frames are not recycled).
+ * refused record than a corrupt clock that silently supersedes writes. Decoded `data` of more than
+ * ON_HEAP_BYTES_MAX bytes is a view into the input bytes (no copy on the read path): callers pass
+ * buffers they own and never reuse (the Store returns copies; network frames are not recycled).
+ * Smaller data is copied onto V8's heap (owned-bytes.ts).
  */
 import { dynkv } from '../generated/proto';
 import { ownedIfSmall } from './owned-bytes';

@@ -177,8 +177,10 @@ describe('merkle tree', () => {
           const mine = replica.trees.segments(partition);
           return mine.size === built.size && [...built].every(([segment, hash]) => mine.get(segment)?.equals(hash));
         });
-      /** Save a checkpoint, then put a bogus segment in it: a start that loads it shows the bogus one. */
-      const tamperedCheckpoint = async (replica: LocalReplica) => {
+      /** Write three keys, save a checkpoint, then put a bogus segment in it: a start that loads it shows the bogus one. */
+      const tamperedCheckpoint = async () => {
+        const replica = start();
+        for (const key of ['a', 'b', 'c']) set(replica, key, key);
         replica.checkpoint();
         await commit(replica);
         store.put('merkle', Buffer.from([0, 0, 0, 1]), Buffer.alloc(16, 7));
@@ -190,9 +192,7 @@ describe('merkle tree', () => {
 
     it('is loaded at start, and stays valid until a group with a data write commits', async () => {
       const { start, commit, set, tamperedCheckpoint, loadedTampered, matchesData } = setup();
-      const first = start();
-      for (const key of ['a', 'b', 'c']) set(first, key, key);
-      await tamperedCheckpoint(first);
+      await tamperedCheckpoint();
       // Started, nothing written, crashed: the data is still what the checkpoint says.
       expect(loadedTampered(start())).toBe(true);
       const second = start();
@@ -207,9 +207,7 @@ describe('merkle tree', () => {
 
     it('survives a failed first group: the next data write that commits removes it', async () => {
       const { store, start, commit, set, tamperedCheckpoint, loadedTampered, matchesData } = setup();
-      const first = start();
-      for (const key of ['a', 'b', 'c']) set(first, key, key);
-      await tamperedCheckpoint(first);
+      await tamperedCheckpoint();
       const second = start();
       set(second, 'd', 'd');
       store.setFull(true);
