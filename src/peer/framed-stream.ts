@@ -91,7 +91,7 @@ export class FramedStream {
     this.#outboxBytes += frame.length;
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      this.#options.clock.defer(() => this.#flush());
+      this.#options.clock.deferOutput(() => this.#flush());
     }
     return { sent: true };
   }

@@ -118,7 +118,7 @@ export class ClientConnection {
       // Also for what completed nothing: a protocol error's reply, a QUIT's close.
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
-        this.#deps.clock.defer(() => this.#flush());
+        this.#deps.clock.deferOutput(() => this.#flush());
       }
     }
   }

@@ -43,6 +43,10 @@ export class SimClock implements Clock {
     });
   }
 
+  deferOutput(fn: () => void): void {
+    this.defer(fn);
+  }
+
   /** Resolve after `delayMs` of simulated time (workload think time). */
   sleep(delayMs: number): Promise<void> {
     return new Promise((resolve) => this.manual.setTimer(delayMs, resolve));
@@ -106,6 +110,10 @@ export class NodeClock implements Clock {
   }
 
   defer(fn: () => void): void {
+    this.#shared.defer(fn);
+  }
+
+  deferOutput(fn: () => void): void {
     this.#shared.defer(fn);
   }
 }
