@@ -81,11 +81,16 @@ export class SystemClock implements Clock {
   };
 
   readonly #endDeferred = (): void => {
-    this.#inDeferred = false;
     const outputs = this.#outputs;
-    if (outputs.length === 0) return;
+    if (outputs.length === 0) {
+      this.#inDeferred = false;
+      return;
+    }
     this.#outputs = [];
     for (const fn of outputs) fn();
+    // Output can queue output (replica writes batched at the end of the cascade, then framed for
+    // their connection): it runs once the continuations of this round settle, in the same turn.
+    queueMicrotask(this.#endAfterContinuations);
   };
 }
 

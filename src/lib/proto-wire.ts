@@ -1,6 +1,8 @@
 /**
  * Protobuf wire-format pieces for the hand-written codecs (versioning/record-encoder.ts,
- * peer/hot-codec.ts): varints of non-negative safe integers and an ASCII check. The generated
+ * peer/hot-codec.ts): varints of non-negative safe integers, length-delimited bytes and ASCII
+ * strings, and an ASCII check. Readers advance a caller's cursor and return -1 or undefined for
+ * anything they do not take, never throwing: the caller then leaves the message to protobufjs. The generated
  * protobufjs code stays the reference; these exist only for the messages sent per request.
  */
 
@@ -53,4 +55,50 @@ export function isUint32(value: number): boolean {
 export function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
   return true;
+}
+
+/** Bytes of a length-delimited field of `length` bytes with a one-byte tag. */
+export function bytesField(length: number): number {
+  return 1 + varintBytes(length) + length;
+}
+
+/** Writes length and bytes at `start`; returns the position after them. */
+export function writeBytes(out: Buffer, start: number, bytes: Buffer): number {
+  let at = writeVarint(out, start, bytes.length);
+  // A loop beats copy()'s native call for the short keys and records of most requests.
+  if (bytes.length <= 64) for (let i = 0; i < bytes.length; i++) out[at++] = bytes[i]!;
+  else at += bytes.copy(out, at);
+  return at;
+}
+
+/** Writes length and characters of an ASCII string (the caller checked isAscii). */
+export function writeAscii(out: Buffer, start: number, text: string): number {
+  let at = writeVarint(out, start, text.length);
+  for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
+  return at;
+}
+
+/** A uint32 varint (at most 5 bytes, value below 2^32) at `cursor.at`, or -1. */
+export function readUint32(bytes: Buffer, cursor: { at: number }, end: number): number {
+  const value = readVarint(bytes, cursor, end, 5);
+  return value > 0xffffffff ? -1 : value;
+}
+
+/** A length-delimited field's bytes (a view, not a copy), or undefined if it overruns `end`. */
+export function readBytes(bytes: Buffer, cursor: { at: number }, end: number): Buffer | undefined {
+  const length = readUint32(bytes, cursor, end);
+  if (length < 0 || cursor.at + length > end) return undefined;
+  const start = cursor.at;
+  cursor.at += length;
+  return bytes.subarray(start, cursor.at);
+}
+
+/** A length-delimited string if every byte is ASCII (UTF-8 decoders agree on those), else undefined. */
+export function readAscii(bytes: Buffer, cursor: { at: number }, end: number): string | undefined {
+  const length = readUint32(bytes, cursor, end);
+  if (length < 0 || cursor.at + length > end) return undefined;
+  const start = cursor.at;
+  for (let i = start; i < start + length; i++) if (bytes[i]! >= 0x80) return undefined;
+  cursor.at += length;
+  return bytes.toString('latin1', start, cursor.at);
 }

@@ -102,7 +102,7 @@ export function composeNodeCore(o: NodeCoreOptions): NodeCore {
     requestTimeoutMs: o.requestTimeoutMs,
     flush,
   });
-  const replicas = new ReplicaClient(transport, membership, o.requestTimeoutMs, flush);
+  const replicas = new ReplicaClient(transport, membership, o.requestTimeoutMs, flush, clock);
   const coordinator = new ClusterCoordinator({
     view: membership,
     replica,

@@ -97,6 +97,26 @@ export interface ReplicaWriteReply {
   readonly flushGeneration?: number;
 }
 
+/** ReplicaWrites to one node in one request (protocol version 3); bodies as ReplicaWrite's, minus the kind. */
+export interface ReplicaWriteBatch {
+  readonly kind: 'replicaWriteBatch';
+  readonly writes: readonly ReplicaWriteItem[];
+}
+
+export type ReplicaWriteItem = Omit<ReplicaWrite, 'kind'>;
+
+/** One per write, in order: `error` undefined = stored; else what an ErrorReply to that write alone would say. */
+export interface ReplicaWriteBatchReply {
+  readonly kind: 'replicaWriteBatchReply';
+  readonly outcomes: readonly ReplicaWriteOutcome[];
+  /** The receiver's FLUSHALL generation once the stored writes committed (absent = 0). */
+  readonly flushGeneration?: number;
+}
+
+export interface ReplicaWriteOutcome {
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
 export interface ForwardMutation {
   readonly kind: 'forwardMutation';
   readonly key: Buffer;
@@ -200,10 +220,10 @@ export interface TransferBatchReply {
 }
 
 /** What a node asks a peer to do; each gets exactly one ResponseBody. */
-export type RequestBody = Ping | GossipPush | ReplicaRead | ReplicaWrite | ForwardMutation | AeRequestBody | TransferBatch | FlushAll;
+export type RequestBody = Ping | GossipPush | ReplicaRead | ReplicaWrite | ReplicaWriteBatch | ForwardMutation | AeRequestBody | TransferBatch | FlushAll;
 
 /** What a peer answers; ErrorReply is the answer to any request that failed on the peer. */
-export type ResponseBody = Pong | GossipReply | ReplicaReadReply | ReplicaWriteReply | ForwardMutationReply | ErrorReply | AeResponseBody | TransferBatchReply | FlushAllReply;
+export type ResponseBody = Pong | GossipReply | ReplicaReadReply | ReplicaWriteReply | ReplicaWriteBatchReply | ForwardMutationReply | ErrorReply | AeResponseBody | TransferBatchReply | FlushAllReply;
 
 /** The handshake at the start of a connection (ErrorReply is its refusal). */
 export type HandshakeBody = Hello | HelloAck;
@@ -219,6 +239,7 @@ const RESPONSE_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>([
   'gossipReply',
   'replicaReadReply',
   'replicaWriteReply',
+  'replicaWriteBatchReply',
   'forwardMutationReply',
   'aeTreeReply',
   'aeKeysReply',
@@ -232,6 +253,7 @@ const REQUEST_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>([
   'gossipPush',
   'replicaRead',
   'replicaWrite',
+  'replicaWriteBatch',
   'forwardMutation',
   'aeTreeRequest',
   'aeKeysRequest',
@@ -239,6 +261,13 @@ const REQUEST_KINDS: ReadonlySet<BodyKind> = new Set<BodyKind>([
   'flushAll',
   'transferBatch',
 ]);
+
+/** The replica writes a request carries: its own for a ReplicaWrite, a batch's, else none. */
+export function replicaWritesOf(body: RequestBody): readonly ReplicaWriteItem[] {
+  if (body.kind === 'replicaWrite') return [body];
+  if (body.kind === 'replicaWriteBatch') return body.writes;
+  return [];
+}
 
 /** True for bodies that answer something (the Envelope's is_response). */
 export function isResponseKind(kind: BodyKind): boolean {

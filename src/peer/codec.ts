@@ -50,6 +50,8 @@ const BODY_KINDS: readonly BodyKind[] = [
   'replicaReadReply',
   'replicaWrite',
   'replicaWriteReply',
+  'replicaWriteBatch',
+  'replicaWriteBatchReply',
   'forwardMutation',
   'forwardMutationReply',
   'aeTreeRequest',
@@ -103,6 +105,12 @@ function encodeBody(body: Body): dynkv.peer.IEnvelope {
       return { replicaWrite: { key: body.key, partition: body.partition, record: body.record, hintFor: body.hintFor, flushGeneration: body.flushGeneration } };
     case 'replicaWriteReply':
       return { replicaWriteReply: { flushGeneration: body.flushGeneration } };
+    case 'replicaWriteBatch':
+      return { replicaWriteBatch: { writes: body.writes.map(({ key, partition, record, hintFor, flushGeneration }) => ({ key, partition, record, hintFor, flushGeneration })) } };
+    case 'replicaWriteBatchReply': {
+      const outcomes = body.outcomes.map(({ error }) => (error === undefined ? {} : { errorCode: error.code, errorMessage: error.message }));
+      return { replicaWriteBatchReply: { outcomes, flushGeneration: body.flushGeneration } };
+    }
     case 'flushAll':
       return { flushAll: { generation: body.generation } };
     case 'flushAllReply':
@@ -216,6 +224,21 @@ function decodeBody(message: dynkv.peer.Envelope, kind: BodyKind): Body {
     case 'replicaWrite': {
       const write = message.replicaWrite as dynkv.peer.ReplicaWrite;
       return { kind, key: asBuffer(write.key), partition: write.partition, record: asBuffer(write.record), hintFor: write.hintFor, flushGeneration: write.flushGeneration };
+    }
+    case 'replicaWriteBatch': {
+      const writes = ((message.replicaWriteBatch as dynkv.peer.ReplicaWriteBatch).writes ?? []).map((write) => ({
+        key: asBuffer(write.key ?? EMPTY),
+        partition: write.partition ?? 0,
+        record: asBuffer(write.record ?? EMPTY),
+        hintFor: write.hintFor ?? '',
+        flushGeneration: write.flushGeneration ?? 0,
+      }));
+      return { kind, writes };
+    }
+    case 'replicaWriteBatchReply': {
+      const reply = message.replicaWriteBatchReply as dynkv.peer.ReplicaWriteBatchReply;
+      const outcomes = (reply.outcomes ?? []).map((outcome) => (outcome.errorCode ? { error: { code: outcome.errorCode, message: outcome.errorMessage ?? '' } } : {}));
+      return { kind, outcomes, flushGeneration: reply.flushGeneration };
     }
     case 'flushAll':
       return { kind, generation: (message.flushAll as dynkv.peer.FlushAll).generation };

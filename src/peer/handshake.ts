@@ -12,11 +12,11 @@
 import type { ErrorReply, Hello, HelloAck } from './bodies';
 
 /** The version this code writes by default (see the history in proto/peer.proto). */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** The oldest version this code can still speak. */
 export const PROTOCOL_VERSION_MIN = 2;
 /** The newest version this code speaks. */
-export const PROTOCOL_VERSION_MAX = 2;
+export const PROTOCOL_VERSION_MAX = 3;
 
 export interface VersionRange {
   readonly min: number;

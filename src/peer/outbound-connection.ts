@@ -87,6 +87,11 @@ export class OutboundConnection {
     return this.#framed.closed;
   }
 
+  /** The version agreed in the handshake; undefined until it completes and once closed. */
+  get version(): number | undefined {
+    return this.#state === 'ready' ? this.#version : undefined;
+  }
+
   get pendingCount(): number {
     return this.#pending.size;
   }

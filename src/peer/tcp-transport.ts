@@ -153,6 +153,10 @@ export class TcpTransport implements Transport {
     return slot.connection.request(body, timeoutMs);
   }
 
+  versionWith(to: PeerAddress): number | undefined {
+    return this.#slots.get(formatPeerAddress(to))?.connection?.version;
+  }
+
   peerAlive(to: PeerAddress): void {
     const slot = this.#slots.get(formatPeerAddress(to));
     if (slot && slot.connection === undefined) slot.retryAtMs = 0;

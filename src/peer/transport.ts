@@ -41,6 +41,11 @@ export interface Transport {
    * it at the next request instead of waiting out the backoff of its earlier failures.
    */
   peerAlive?(to: PeerAddress): void;
+  /**
+   * The protocol version of the ready connection to `to`, undefined while there is none: a body
+   * added in a later version (proto/peer.proto) is sent only when this is at least that version.
+   */
+  versionWith?(to: PeerAddress): number | undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { RequestBody } from '../peer/bodies';
+import { replicaWritesOf, type ReplicaWriteItem, type RequestBody } from '../peer/bodies';
 import { preferenceList } from '../ring/preference-list';
 import { DvvSet, Dot, EMPTY_DVVSET, equalSets, join, siblingCount, siblings, sync } from '../versioning/dvvset';
 import { decodeRecord } from '../versioning/record-codec';
@@ -39,7 +39,10 @@ export class DotRegistry {
   }
 
   observe(body: RequestBody): void {
-    if (body.kind !== 'replicaWrite') return;
+    for (const write of replicaWritesOf(body)) this.#observeWrite(write);
+  }
+
+  #observeWrite(body: ReplicaWriteItem): void {
     const record = decodeRecord(body.record);
     const count = siblingCount(record);
     if (count > this.siblingsMax) {

@@ -2,7 +2,7 @@ import { decodeOrswot } from '../datatypes/codec';
 import type { Orswot } from '../datatypes/orswot';
 import { counterValue } from '../datatypes/pn-counter';
 import { readKeyValue } from '../datatypes/value';
-import type { RequestBody } from '../peer/bodies';
+import { replicaWritesOf, type ReplicaWriteItem, type RequestBody } from '../peer/bodies';
 import { DvvSet, join, kindOf, siblings, sync } from '../versioning/dvvset';
 import { decodeRecord } from '../versioning/record-codec';
 import { hintsFor } from './checkers';
@@ -19,7 +19,10 @@ export class SetStateRegistry {
   readonly #added = new Map<string, Set<string>>();
 
   observe(body: RequestBody): void {
-    if (body.kind !== 'replicaWrite') return;
+    for (const write of replicaWritesOf(body)) this.#observeWrite(write);
+  }
+
+  #observeWrite(body: ReplicaWriteItem): void {
     const key = body.key.toString();
     for (const { dot, version } of siblings(decodeRecord(body.record))) {
       if (kindOf(version) !== 'set') continue;

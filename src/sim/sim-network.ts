@@ -2,7 +2,7 @@ import { TimerHandle } from '../lib/clock';
 import { Random } from '../lib/random';
 import type { ErrorReply, RequestBody, ResponseBody } from '../peer/bodies';
 import { encodeEnvelope } from '../peer/codec';
-import { PROTOCOL_VERSION } from '../peer/handshake';
+import { PROTOCOL_VERSION, PROTOCOL_VERSION_MAX } from '../peer/handshake';
 import { PeerAddress, PeerError, RequestHandler, Transport, formatPeerAddress } from '../peer/transport';
 import { SimClock } from './sim-clock';
 
@@ -222,6 +222,11 @@ export class SimTransport implements Transport {
     this.#network = network;
     this.#nodeId = nodeId;
     this.#incarnation = incarnation;
+  }
+
+  /** Every simulated node runs this code: connections speak its newest version. */
+  versionWith(): number {
+    return PROTOCOL_VERSION_MAX;
   }
 
   request(to: PeerAddress, body: RequestBody, timeoutMs: number): Promise<ResponseBody> {

@@ -13,6 +13,7 @@ import { encodeFrame } from '../../../src/peer/frame-encoder';
 import { TcpTransport, type TcpTransportOptions } from '../../../src/peer/tcp-transport';
 import { PeerError, type PeerAddress } from '../../../src/peer/transport';
 import { SystemClock } from '../../../src/lib/clock';
+import { SUPPORTED_VERSIONS } from '../../../src/peer/handshake';
 import { createSilentLogger } from '../../../src/lib/log';
 import { SystemRandom } from '../../../src/lib/random';
 import { freePort } from '../../helpers/free-port';
@@ -268,7 +269,7 @@ describe('TcpTransport', () => {
     expect(future.envelopes).toHaveLength(1);
     expect(future.envelopes[0].body).toMatchObject({ kind: 'errorReply', code: 'VERSION' });
     const refusal = records().find((record) => record.level === bunyan.WARN && record.code === 'VERSION');
-    expect(refusal).toMatchObject({ peerNodeId: 'node-future', peerVersionMin: 99, peerVersionMax: 100, versionMin: 2, versionMax: 2 });
+    expect(refusal).toMatchObject({ peerNodeId: 'node-future', peerVersionMin: 99, peerVersionMax: 100, versionMin: SUPPORTED_VERSIONS.min, versionMax: SUPPORTED_VERSIONS.max });
     expect(String(refusal?.msg)).toMatch(/refusing peer node-future at 127\.0\.0\.1:\d+ \(advertised 10\.9\.9\.9:16400\): no common protocol version/);
   });
 
@@ -295,11 +296,12 @@ describe('TcpTransport', () => {
 
   it('reports a refused handshake as REFUSED, then backs off', async () => {
     const a = await startTransport();
-    const newer = await startTransport({ versions: { min: 3, max: 4 } });
+    const { min, max } = SUPPORTED_VERSIONS;
+    const newer = await startTransport({ versions: { min: max + 1, max: max + 2 } });
     const otherCluster = await startTransport({ clusterName: 'elsewhere' });
     const version = await peerError(newer.request(address(a), { kind: 'ping' }, 1000));
     expect(version.code).toBe('REFUSED');
-    expect(version.message).toMatch(/handshake refused: VERSION no common protocol version: node node-\d+ speaks \[2, 2\], node node-\d+ speaks \[3, 4\]/);
+    expect(version.message).toMatch(new RegExp(`handshake refused: VERSION no common protocol version: node node-\\d+ speaks \\[${min}, ${max}\\], node node-\\d+ speaks \\[${max + 1}, ${max + 2}\\]`));
     expect((await peerError(newer.request(address(a), { kind: 'ping' }, 1000))).code).toBe('UNREACHABLE');
     expect((await peerError(otherCluster.request(address(a), { kind: 'ping' }, 1000))).message).toMatch(/CLUSTER/);
   });

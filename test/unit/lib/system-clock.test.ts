@@ -51,6 +51,20 @@ describe('SystemClock.deferOutput', () => {
     expect(order).toEqual(['deep continuation', 'early output', 'output', 'next turn']);
   });
 
+  it('runs output that output queues (at once or from its continuations) in the same turn', async () => {
+    const order: string[] = [];
+    clock.defer(() => {
+      setImmediate(() => order.push('next turn'));
+      clock.deferOutput(() => {
+        order.push('batch');
+        clock.deferOutput(() => order.push('frame'));
+        void Promise.resolve().then(() => clock.deferOutput(() => order.push('late frame')));
+      });
+    });
+    await settled(order, 4);
+    expect(order).toEqual(['batch', 'frame', 'late frame', 'next turn']);
+  });
+
   it('runs outputs queued from deferred work before an I/O callback already due', async () => {
     const { client, peer, close } = await socketPair();
     const order: string[] = [];
