@@ -3,7 +3,7 @@ import type { PreflistEntry } from '../ring/preference-list';
 import { PeerError, Transport } from '../peer/transport';
 import type { ReplicaWriteItem, ResponseBody } from '../peer/bodies';
 import type { Clock } from '../lib/clock';
-import { ReplicaWriteBatches } from './replica-write-batches';
+import { ReplicaWriteBatches, type WriteDone } from './replica-write-batches';
 
 /** The protocol version that added ReplicaWriteBatch (proto/peer.proto). */
 const REPLICA_WRITE_BATCH_VERSION = 3;
@@ -91,8 +91,14 @@ export class ReplicaClient {
    * With a clock, writes to one peer in one turn travel as one batch (replica-write-batches.ts).
    */
   write(target: PreflistEntry, partition: number, key: Buffer, set: DvvSet): Promise<void> {
+    return new Promise((resolve, reject) => this.writeThen(target, partition, key, set, (error) => (error === undefined ? resolve() : reject(error))));
+  }
+
+  /** write() with a callback: `done` gets undefined once the replica stored it, else the error. */
+  writeThen(target: PreflistEntry, partition: number, key: Buffer, set: DvvSet, done: WriteDone): void {
     const write: ReplicaWriteItem = { key, partition, record: encodeRecord(set), hintFor: target.standsInFor ?? '', flushGeneration: this.#flush.current };
-    return this.#batches === undefined ? this.#writeOne(target.node, write) : this.#batches.add(target.node, write);
+    if (this.#batches !== undefined) this.#batches.add(target.node, write, done);
+    else this.#writeOne(target.node, write).then(() => done(undefined), (error: unknown) => done(error ?? new Error('replica write failed')));
   }
 
   #writeOne(node: string, write: ReplicaWriteItem): Promise<void> {

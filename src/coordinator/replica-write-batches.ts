@@ -30,10 +30,12 @@ export interface ReplicaWriteBatchesDeps {
   readonly sendBatch: (node: string, writes: ReplicaWriteItem[]) => Promise<ReadonlyArray<Error | undefined>>;
 }
 
+/** Called once with a write's outcome: undefined when stored, else why not. */
+export type WriteDone = (error: unknown) => void;
+
 interface QueuedWrite {
   readonly write: ReplicaWriteItem;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
+  readonly done: WriteDone;
 }
 
 export class ReplicaWriteBatches {
@@ -44,16 +46,18 @@ export class ReplicaWriteBatches {
     this.#deps = deps;
   }
 
-  /** Queue `write` for `node`; settles as that write alone would. */
-  add(node: string, write: ReplicaWriteItem): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let queue = this.#queues.get(node);
-      if (queue === undefined) {
-        this.#queues.set(node, (queue = []));
-        this.#deps.clock.deferOutput(() => this.#dispatch(node));
-      }
-      queue.push({ write, resolve, reject });
-    });
+  /**
+   * Queue `write` for `node`; `done` learns its outcome as that write alone would have. A
+   * callback, not a promise: one write per key and peer of every SET comes through here, and
+   * the coordinator's quorum count needs no promise per write.
+   */
+  add(node: string, write: ReplicaWriteItem, done: WriteDone): void {
+    let queue = this.#queues.get(node);
+    if (queue === undefined) {
+      this.#queues.set(node, (queue = []));
+      this.#deps.clock.deferOutput(() => this.#dispatch(node));
+    }
+    queue.push({ write, done });
   }
 
   #dispatch(node: string): void {
@@ -79,20 +83,16 @@ export class ReplicaWriteBatches {
   }
 
   #sendOne(node: string, queued: QueuedWrite): void {
-    this.#deps.sendOne(node, queued.write).then(queued.resolve, queued.reject);
+    this.#deps.sendOne(node, queued.write).then(() => queued.done(undefined), queued.done);
   }
 
   #sendBatch(node: string, batch: QueuedWrite[]): void {
     this.#deps.sendBatch(node, batch.map((queued) => queued.write)).then(
       (outcomes) => {
-        for (let i = 0; i < batch.length; i++) {
-          const error = outcomes[i];
-          if (error === undefined) batch[i]!.resolve();
-          else batch[i]!.reject(error);
-        }
+        for (let i = 0; i < batch.length; i++) batch[i]!.done(outcomes[i]);
       },
       (error: unknown) => {
-        for (const queued of batch) queued.reject(error);
+        for (const queued of batch) queued.done(error ?? new Error('replica write failed'));
       },
     );
   }

@@ -76,17 +76,21 @@ export class ReplicaWrites {
           reject(unavailable('W', required, successes, asked));
         }
       };
+      const counted = (error: unknown) => {
+        if (error === undefined) successes++;
+        else failures++;
+        check();
+      };
       for (const target of others) {
-        const write = target === selfTarget ? this.writeLocal(target, partition, key, local, next) : this.#o.replicas.write(target, partition, key, next);
-        write.then(
-          () => {
-            successes++;
-            check();
-          },
-          (err) => {
-            if (target === selfTarget) this.#o.logger.warn({ err: (err as Error).message }, 'local hint write failed');
-            failures++;
-            check();
+        if (target !== selfTarget) {
+          this.#o.replicas.writeThen(target, partition, key, next, counted);
+          continue;
+        }
+        this.writeLocal(target, partition, key, local, next).then(
+          () => counted(undefined),
+          (err: unknown) => {
+            this.#o.logger.warn({ err: (err as Error).message }, 'local hint write failed');
+            counted(err ?? new Error('local hint write failed'));
           },
         );
       }
