@@ -14,6 +14,7 @@
 import { dynkv } from '../generated/proto';
 import { ownedIfSmall } from './owned-bytes';
 import { compareActors, makeVersion, type ClockEntry, type DvvSet, type ValueKind, type Version } from './dvvset';
+import { decodeRecordFast } from './record-decoder';
 import { encodeRecordFast } from './record-encoder';
 import { uint64ToNumber } from './uint64';
 
@@ -77,25 +78,38 @@ export function encodeWithProtobufjs(set: DvvSet): Buffer {
 }
 
 export function decodeRecord(bytes: Buffer): DvvSet {
+  // The hand decoder takes the records both encoders write; protobufjs the rest (record-decoder.ts).
+  return checkedSet(decodeRecordFast(bytes) ?? entriesWithProtobufjs(bytes));
+}
+
+/** decodeRecord without the hand-written path: the reference record-decoder.ts is tested against. */
+export function decodeRecordWithProtobufjs(bytes: Buffer): DvvSet {
+  return checkedSet(entriesWithProtobufjs(bytes));
+}
+
+function entriesWithProtobufjs(bytes: Buffer): ClockEntry[] {
   let message: dynkv.record.Record;
   try {
     message = dynkv.record.Record.decode(bytes);
   } catch {
     throw new InvalidRecordError('not a record message');
   }
-  const entries: ClockEntry[] = [];
-  for (const entry of message.entries) {
-    const actor = entry.actor ?? '';
+  return message.entries.map((entry) => ({
+    actor: entry.actor ?? '',
+    counter: uint(entry.counter, 'counter'),
+    versions: (entry.versions ?? []).map(decodeVersion),
+    updatedMs: uint(entry.updatedMs, 'updated_ms'),
+  }));
+}
+
+/** The DVVSet invariants a record from a disk or a peer must hold. */
+function checkedSet(entries: ClockEntry[]): DvvSet {
+  for (let i = 0; i < entries.length; i++) {
+    const { actor, counter, versions } = entries[i]!;
     if (actor.length === 0) throw new InvalidRecordError('empty actor');
-    const previous = entries[entries.length - 1];
-    if (previous !== undefined && compareActors(previous.actor, actor) >= 0) {
-      throw new InvalidRecordError('entries not sorted by actor or duplicated');
-    }
-    const counter = uint(entry.counter, 'counter');
+    if (i > 0 && compareActors(entries[i - 1]!.actor, actor) >= 0) throw new InvalidRecordError('entries not sorted by actor or duplicated');
     if (counter < 1) throw new InvalidRecordError('counter below 1');
-    const versions = (entry.versions ?? []).map(decodeVersion);
     if (versions.length > counter) throw new InvalidRecordError('more versions than events');
-    entries.push({ actor, counter, versions, updatedMs: uint(entry.updatedMs, 'updated_ms') });
   }
   return { entries };
 }
