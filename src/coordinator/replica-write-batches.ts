@@ -83,7 +83,10 @@ export class ReplicaWriteBatches {
   }
 
   #sendOne(node: string, queued: QueuedWrite): void {
-    this.#deps.sendOne(node, queued.write).then(() => queued.done(undefined), queued.done);
+    this.#deps.sendOne(node, queued.write).then(
+      () => queued.done(undefined),
+      (error: unknown) => queued.done(error ?? new Error('replica write failed')),
+    );
   }
 
   #sendBatch(node: string, batch: QueuedWrite[]): void {

@@ -61,7 +61,8 @@ export class SystemClock implements Clock {
 
   deferOutput(fn: () => void): void {
     if (this.#inDeferred) this.#outputs.push(fn);
-    else setImmediate(fn);
+    // Output is deferred work too: what it queues (a batch's frames) leaves in the same round.
+    else setImmediate(() => this.#runDeferred(fn));
   }
 
   #runDeferred(fn: () => void): void {

@@ -288,9 +288,17 @@ export class SimTransport implements Transport {
   }
 }
 
-/** Bodies are flat; copying their Buffers means no two nodes ever share memory. */
+/** Every Buffer copied, those of batch items too: no two nodes ever share memory. */
 function copyBody<T extends RequestBody | ResponseBody>(body: T): T {
+  return copyValue(body) as T;
+}
+
+/** Buffers copied, arrays and plain objects copied through (batch items), anything else shared. */
+function copyValue(value: unknown): unknown {
+  if (Buffer.isBuffer(value)) return Buffer.from(value);
+  if (Array.isArray(value)) return value.map(copyValue);
+  if (typeof value !== 'object' || value === null) return value;
   const copy: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(body)) copy[name] = Buffer.isBuffer(value) ? Buffer.from(value) : value;
-  return copy as T;
+  for (const [name, field] of Object.entries(value)) copy[name] = copyValue(field);
+  return copy;
 }

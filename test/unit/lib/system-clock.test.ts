@@ -81,6 +81,25 @@ describe('SystemClock.deferOutput', () => {
     }
   });
 
+  it('output queued outside deferred work still takes the output it queues along, before the next input', async () => {
+    const { client, peer, close } = await socketPair();
+    const order: string[] = [];
+    peer.on('data', () => order.push('input'));
+    try {
+      setTimeout(() => {
+        // A replica write dispatched from a timer or an I/O callback, whose frame is queued as output.
+        clock.deferOutput(() => {
+          client.write('x');
+          clock.deferOutput(() => order.push('frame'));
+        });
+      }, 1);
+      await settled(order, 2);
+      expect(order).toEqual(['frame', 'input']);
+    } finally {
+      await close();
+    }
+  });
+
   it('outside deferred work, waits like defer: after the current continuations and the turn', async () => {
     const order: string[] = [];
     await new Promise<void>((resolve) => {
