@@ -1,8 +1,8 @@
 import { InvalidDataTypeError, validatePayloads } from '../datatypes/codec';
-import { Breaks, NO_BREAKS } from '../lib/breaks';
+import { Breaks } from '../lib/breaks';
 import { ReplyError } from '../lib/errors';
 import { Logger } from '../lib/log';
-import type { AeRequestBody, AeResponseBody, ErrorReply, ReplicaWriteBatch, ReplicaWriteItem, ReplicaWriteOutcome, RequestBody, ResponseBody } from '../peer/bodies';
+import type { AeRequestBody, AeResponseBody, ErrorReply, RequestBody, ResponseBody } from '../peer/bodies';
 import type { RequestHandler } from '../peer/transport';
 import { HintLimitError, HintStore } from '../replica/hint-store';
 import { LocalReplica } from '../replica/local-replica';
@@ -13,6 +13,7 @@ import { InvalidRecordError, decodeRecord, encodeRecord } from '../versioning/re
 import type { ClusterCoordinator } from './cluster-coordinator';
 import type { FlushGenerations } from './flush-generations';
 import { InvalidMutationError, decodeMutation, encodeResult } from './mutation-codec';
+import { receiveReplicaWrite, receiveWriteBatch } from './replica-write-receiver';
 
 export interface PeerRequestHandlerDeps {
   readonly replica: LocalReplica;
@@ -34,9 +35,6 @@ export interface PeerRequestHandlerDeps {
 
 /** A batch longer than this is refused as BAD_REQUEST (senders cut theirs far shorter). */
 export const TRANSFER_RECORDS_RECEIVED_MAX = 1024;
-
-/** A write batch longer than this is refused as BAD_REQUEST (REPLICA_WRITE_BATCH_MAX is what senders use). */
-export const REPLICA_WRITE_BATCH_RECEIVED_MAX = 1024;
 
 /**
  * What a node does with each request from a peer. Bad input (a record or mutation that does not
@@ -92,10 +90,9 @@ function handle(deps: PeerRequestHandlerDeps, from: string, body: RequestBody): 
       return { kind: 'replicaReadReply', found: set.entries.length > 0, record: encodeRecord(set), flushGeneration: flush.current };
     }
     case 'replicaWrite':
-      stageReplicaWrite(deps, body);
-      return replica.commit().then(() => ({ kind: 'replicaWriteReply', flushGeneration: flush.current }));
+      return receiveReplicaWrite(deps, body);
     case 'replicaWriteBatch':
-      return receiveWriteBatch(deps, from, body);
+      return receiveWriteBatch(deps, body, (err) => failureReply(deps, from, body, err));
     case 'forwardMutation': {
       const mutation = decodeMutation(body.mutation);
       return deps.coordinator
@@ -110,68 +107,6 @@ function handle(deps: PeerRequestHandlerDeps, from: string, body: RequestBody): 
       return receiveTransfer(deps, body);
   }
 }
-
-/** Merge one replica write into this node's replica (or its hints for another node); staged, not committed. */
-function stageReplicaWrite(deps: PeerRequestHandlerDeps, write: ReplicaWriteItem): void {
-  const { replica, hints, flush } = deps;
-  checkPartition(replica, write.key, write.partition);
-  flush.observe(write.flushGeneration);
-  const incoming = decodeRecord(write.record);
-  validatePayloads(incoming.entries.flatMap((entry) => entry.versions));
-  // The key arrived as a view into the frame: copy what is kept.
-  const key = Buffer.from(write.key);
-  const breaks = deps.breaks ?? NO_BREAKS;
-  if (write.hintFor) {
-    if (!breaks.has('skip-hint-storage')) hints.add(write.hintFor, write.partition, key, incoming);
-  } else {
-    const current = replica.read(write.partition, key);
-    // Break 'clock-merge-loses-entry': the incoming record's first actor entry is dropped.
-    const next = sync(current, breaks.has('clock-merge-loses-entry') ? { entries: incoming.entries.slice(1) } : incoming);
-    if (!equalSets(current, next)) replica.write(write.partition, key, current, next);
-  }
-}
-
-/**
- * Every write of a batch as if it came alone: one that fails to stage gets the ErrorReply it
- * would have got, the others the outcome of the group they were staged in. A write's group is
- * taken right after staging it: a later write refused by the store abandons the pending group,
- * and the earlier writes staged in it fail with it.
- */
-function receiveWriteBatch(deps: PeerRequestHandlerDeps, from: string, body: ReplicaWriteBatch): Promise<ResponseBody> {
-  const { writes } = body;
-  if (writes.length > REPLICA_WRITE_BATCH_RECEIVED_MAX) throw new InvalidRecordError(`write batch of ${writes.length} writes, max ${REPLICA_WRITE_BATCH_RECEIVED_MAX}`);
-  const outcomes: ReplicaWriteOutcome[] = new Array(writes.length);
-  // Distinct commit promises (usually one), and the index into them of each staged write.
-  const groups: Promise<void>[] = [];
-  const groupOf: number[] = new Array(writes.length).fill(-1);
-  for (let i = 0; i < writes.length; i++) {
-    try {
-      stageReplicaWrite(deps, writes[i]!);
-      const committed = deps.replica.commit();
-      let group = groups.lastIndexOf(committed);
-      if (group === -1) group = groups.push(committed) - 1;
-      groupOf[i] = group;
-    } catch (err) {
-      const reply = failureReply(deps, from, body, err);
-      outcomes[i] = { error: { code: reply.code, message: reply.message } };
-    }
-  }
-  return Promise.allSettled(groups).then((results) => {
-    for (let i = 0; i < writes.length; i++) {
-      const group = groupOf[i]!;
-      if (group === -1) continue;
-      const result = results[group]!;
-      if (result.status === 'fulfilled') outcomes[i] = STORED;
-      else {
-        const reply = failureReply(deps, from, body, result.reason);
-        outcomes[i] = { error: { code: reply.code, message: reply.message } };
-      }
-    }
-    return { kind: 'replicaWriteBatchReply', outcomes, flushGeneration: deps.flush.current };
-  });
-}
-
-const STORED: ReplicaWriteOutcome = {};
 
 /**
  * A batch of a partition another node hands off: merge every record (DVV sync, so a batch sent

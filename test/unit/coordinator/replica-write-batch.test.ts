@@ -16,7 +16,7 @@ import type { Transport } from '../../../src/peer/transport';
 import { SimClock, runFor } from '../../../src/sim/sim-clock';
 import { SimNetwork } from '../../../src/sim/sim-network';
 import { MemoryStore } from '../../../src/storage/memory-store';
-import { DvvSet, EMPTY_DVVSET, siblings, update } from '../../../src/versioning/dvvset';
+import { DvvSet, EMPTY_DVVSET, join, siblings, update } from '../../../src/versioning/dvvset';
 
 const PARTITIONS = 4;
 const b = (text: string) => Buffer.from(text);
@@ -93,6 +93,29 @@ test("one turn's writes to a peer go as one batch and each is stored", async () 
   s.sent.length = 0;
   expect(await outcomes(s.clock, [client.write(target, s.core.replica.partitionOf(b('k4')), b('k4'), version('v'))])).toEqual(['ok']);
   expect(s.sent.map((body) => body.kind)).toEqual(['replicaWrite']);
+});
+
+test('writes of one key in a batch are merged and staged once, ending as if staged in turn', async () => {
+  const s = setup();
+  const client = s.client();
+  const value = (data: string) => ({ data: b(data), tombstone: false, timestampMs: 1, expiresAtMs: 0 });
+  const first = update(EMPTY_DVVSET, new Map(), 'a', value('v1'), 1);
+  const concurrent = update(EMPTY_DVVSET, new Map(), 'b', value('v2'), 1);
+  const successor = update(first, join(first), 'a', value('v3'), 2);
+  const staged = jest.spyOn(s.core.replica, 'write');
+  const hot = s.core.replica.partitionOf(b('hot'));
+  const results = await outcomes(s.clock, [
+    client.write(target, hot, b('hot'), first),
+    client.write(target, hot, b('hot'), concurrent),
+    client.write(target, s.core.replica.partitionOf(b('other')), b('other'), version('o')),
+    client.write(target, hot, b('hot'), successor),
+  ]);
+  expect(results).toEqual(['ok', 'ok', 'ok', 'ok']);
+  expect(s.sent.map((body) => body.kind)).toEqual(['replicaWriteBatch']);
+  // v1 is superseded by v3; v2 is concurrent with both and stays a sibling.
+  expect(valueOf(s.core, 'hot').sort()).toEqual(['v2', 'v3']);
+  expect(valueOf(s.core, 'other')).toEqual(['o']);
+  expect(staged.mock.calls.map(([, key]) => key.toString())).toEqual(['hot', 'other']);
 });
 
 test('a write that fails to stage fails alone; the others in its batch are stored', async () => {
