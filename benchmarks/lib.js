@@ -73,7 +73,7 @@ async function startDynkvCluster(size, args = []) {
     const seeds = i === 0 ? [] : ['--seeds', `127.0.0.1:${nodes[0].peerPort}`];
     const child = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--peer-port', String(peerPort), '--data', dataDir, '--log-level', 'warn', ...seeds, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
     await waitForPort(port);
-    nodes.push({ name: `dynkv${i + 1}`, port, peerPort, stop: async () => { await stopChild(child); fs.rmSync(dataDir, { recursive: true, force: true }); } });
+    nodes.push({ name: `dynkv${i + 1}`, port, peerPort, pid: child.pid, stop: async () => { await stopChild(child); fs.rmSync(dataDir, { recursive: true, force: true }); } });
   }
   const deadline = Date.now() + 30000;
   for (const node of nodes) {
