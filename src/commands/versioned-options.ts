@@ -1,6 +1,6 @@
 import { ReplyError } from '../lib/errors';
 import { VersionVector } from '../versioning/dvvset';
-import { decodeContext } from '../versioning/context-codec';
+import { InvalidContextError, decodeContext } from '../versioning/context-codec';
 import { SYNTAX_ERROR, integerArg } from './args';
 import { CommandContext } from './context';
 import { ExpiryUnit, deadlineMs } from './expiry-options';
@@ -49,6 +49,8 @@ function contextArg(arg: Buffer): VersionVector {
   try {
     return decodeContext(arg);
   } catch (err) {
+    // InvalidContextError's message already says "invalid context: <why>".
+    if (err instanceof InvalidContextError) throw new ReplyError(`ERR ${err.message}`);
     throw new ReplyError(`ERR invalid context: ${(err as Error).message}`);
   }
 }
