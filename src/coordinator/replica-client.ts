@@ -4,13 +4,13 @@ import { PeerError, Transport } from '../peer/transport';
 import type { ReplicaWriteItem, ResponseBody } from '../peer/bodies';
 import type { Clock } from '../lib/clock';
 import { ReplicaWriteBatches, type WriteDone } from './replica-write-batches';
-
-/** The protocol version that added ReplicaWriteBatch (proto/peer.proto). */
-const REPLICA_WRITE_BATCH_VERSION = 3;
 import { DvvSet, EMPTY_DVVSET } from '../versioning/dvvset';
 import { dropFlushed } from '../versioning/flush';
 import { decodeRecord, encodeRecord } from '../versioning/record-codec';
 import type { ClusterView } from './cluster-view';
+
+/** The protocol version that added ReplicaWriteBatch (proto/peer.proto). */
+const REPLICA_WRITE_BATCH_VERSION = 3;
 
 /** Why a replica did not answer: the coordinator counts it as a failure and moves on. */
 export class ReplicaUnavailableError extends Error {
