@@ -14,6 +14,7 @@
  *
  *   npm run build && node benchmarks/anti-entropy.js [--keys 20000] [--value-bytes 100]
  */
+const { cliOption } = require('./lib');
 const { AntiEntropyExchange } = require('../dist/antientropy/exchange');
 const { ManualClock } = require('../dist/lib/clock');
 const { createSilentLogger } = require('../dist/lib/log');
@@ -25,11 +26,7 @@ const { SimNetwork } = require('../dist/sim/sim-network');
 const { MemoryStore } = require('../dist/storage/memory-store');
 const { join, update } = require('../dist/versioning/dvvset');
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(args[i + 1]);
-};
+const option = (name, fallback) => Number(cliOption(name, fallback));
 const KEYS = option('keys', 20000);
 const VALUE_BYTES = option('value-bytes', 100);
 const PARTITIONS = 64;

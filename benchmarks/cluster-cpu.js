@@ -10,13 +10,9 @@
  *   npm run build && node benchmarks/cluster-cpu.js [--test set|get] [--keyspace 0|100000] [--requests 200000] [--rounds 2]
  */
 const fs = require('node:fs');
-const { startDynkvCluster, redisBenchmark } = require('./lib');
+const { startDynkvCluster, redisBenchmark, cliOption } = require('./lib');
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : args[i + 1];
-};
+const option = cliOption;
 const TEST = option('test', 'set');
 const KEYSPACE = Number(option('keyspace', 0));
 const REQUESTS = Number(option('requests', 200000));

@@ -11,13 +11,9 @@
  *
  * Targets (issue: cluster): >= 0.25x of redis-server for SET and GET through one node, p99.9 < 20 ms.
  */
-const { startRedis, startDynkvCluster, redisBenchmark } = require('./lib');
+const { startRedis, startDynkvCluster, redisBenchmark, cliOption } = require('./lib');
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : args[i + 1];
-};
+const option = cliOption;
 const REQUESTS = Number(option('requests', 100000));
 
 async function main() {

@@ -119,4 +119,11 @@ function redisBenchmark(port, { test, clients = 50, requests = 100000, pipeline 
   });
 }
 
-module.exports = { freePort, startRedis, startDynkv, startDynkvCluster, redisBenchmark };
+/** The value after `--name` on the command line, or `fallback`. */
+function cliOption(name, fallback) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i === -1 ? fallback : args[i + 1];
+}
+
+module.exports = { freePort, startRedis, startDynkv, startDynkvCluster, redisBenchmark, cliOption };

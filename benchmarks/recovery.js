@@ -16,14 +16,10 @@ const { spawn, execFile } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { freePort, redisBenchmark } = require('./lib');
+const { freePort, redisBenchmark, cliOption } = require('./lib');
 
 const BIN = path.join(__dirname, '..', 'bin', 'dynkv.js');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : args[i + 1];
-};
+const option = cliOption;
 const REQUESTS = Number(option('requests', 100000));
 const QUORUM = ['--n', '3', '--r', '2', '--w', '2'];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

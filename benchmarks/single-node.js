@@ -13,13 +13,9 @@
  * Targets (issue: single node): SET >= 0.5x and GET >= 0.7x of redis-server unpipelined.
  */
 const fs = require('node:fs');
-const { startRedis, startDynkv, redisBenchmark } = require('./lib');
+const { startRedis, startDynkv, redisBenchmark, cliOption } = require('./lib');
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : args[i + 1];
-};
+const option = cliOption;
 const REQUESTS = Number(option('requests', 200000));
 const DURABILITY = option('durability', 'commit');
 const TARGETS = { 'SET P1': 0.5, 'GET P1': 0.7, 'SET P1 1key': 0.5, 'GET P1 1key': 0.7, 'SET P1 1key aged': 0.5, 'GET P1 1key aged': 0.7 };

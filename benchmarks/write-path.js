@@ -10,6 +10,7 @@
  *
  *   npm run build && node benchmarks/write-path.js [--requests 300000]
  */
+const { cliOption } = require('./lib');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -22,11 +23,7 @@ const { SystemClock } = require(path.join(DIST, 'lib/clock'));
 const { SystemRandom } = require(path.join(DIST, 'lib/random'));
 const { readKeyValue } = require(path.join(DIST, 'datatypes/value'));
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : args[i + 1];
-};
+const option = cliOption;
 const REQUESTS = Number(option('requests', 300000));
 const IN_FLIGHT = 50;
 const KEYS = 100000;
@@ -77,7 +74,7 @@ function gets(count) {
 
 async function main() {
   await sets(100000);
-  if (args.includes('--heap')) {
+  if (process.argv.includes('--heap')) {
     for (let round = 0; round < 3; round++) {
       const before = process.memoryUsage().heapUsed;
       await sets(10000);
