@@ -13,7 +13,7 @@ import { InvalidRecordError, decodeRecord, encodeRecord } from '../versioning/re
 import type { ClusterCoordinator } from './cluster-coordinator';
 import type { FlushGenerations } from './flush-generations';
 import { InvalidMutationError, decodeMutation, encodeResult } from './mutation-codec';
-import { receiveReplicaWrite, receiveWriteBatch } from './replica-write-receiver';
+import { checkPartition, receiveReplicaWrite, receiveWriteBatch } from './replica-write-receiver';
 
 export interface PeerRequestHandlerDeps {
   readonly replica: LocalReplica;
@@ -136,10 +136,6 @@ async function receiveTransfer(deps: PeerRequestHandlerDeps, body: Extract<Reque
   await replica.commit();
   deps.onTransferReceived?.(decoded.length, merged);
   return { kind: 'transferBatchReply', merged };
-}
-
-function checkPartition(replica: LocalReplica, key: Buffer, partition: number): void {
-  if (replica.partitionOf(key) !== partition) throw new InvalidRecordError(`key does not belong to partition ${partition}`);
 }
 
 function errorReply(code: string, message: string): ErrorReply {

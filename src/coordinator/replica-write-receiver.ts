@@ -14,6 +14,7 @@ import { NO_BREAKS } from '../lib/breaks';
 import type { ErrorReply, ReplicaWriteBatch, ReplicaWriteItem, ReplicaWriteOutcome, ResponseBody } from '../peer/bodies';
 import { DvvSet, equalSets, sync } from '../versioning/dvvset';
 import { InvalidRecordError, decodeRecord } from '../versioning/record-codec';
+import type { LocalReplica } from '../replica/local-replica';
 import type { PeerRequestHandlerDeps } from './peer-request-handler';
 
 /** A write batch longer than this is refused as BAD_REQUEST (REPLICA_WRITE_BATCH_MAX is what senders use). */
@@ -96,9 +97,14 @@ export function receiveWriteBatch(deps: PeerRequestHandlerDeps, body: ReplicaWri
 
 const STORED: ReplicaWriteOutcome = {};
 
+/** A request naming a key's partition must name the key's own (BAD_REQUEST otherwise). */
+export function checkPartition(replica: LocalReplica, key: Buffer, partition: number): void {
+  if (replica.partitionOf(key) !== partition) throw new InvalidRecordError(`key does not belong to partition ${partition}`);
+}
+
 /** The write's record, decoded and checked; its flush generation learnt. */
 function checkedIncoming(deps: PeerRequestHandlerDeps, write: ReplicaWriteItem): DvvSet {
-  if (deps.replica.partitionOf(write.key) !== write.partition) throw new InvalidRecordError(`key does not belong to partition ${write.partition}`);
+  checkPartition(deps.replica, write.key, write.partition);
   deps.flush.observe(write.flushGeneration);
   const incoming = decodeRecord(write.record);
   validatePayloads(incoming.entries.flatMap((entry) => entry.versions));

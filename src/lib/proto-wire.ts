@@ -86,19 +86,26 @@ export function readUint32(bytes: Buffer, cursor: { at: number }, end: number): 
 
 /** A length-delimited field's bytes (a view, not a copy), or undefined if it overruns `end`. */
 export function readBytes(bytes: Buffer, cursor: { at: number }, end: number): Buffer | undefined {
-  const length = readUint32(bytes, cursor, end);
-  if (length < 0 || cursor.at + length > end) return undefined;
+  const fieldEnd = readFieldEnd(bytes, cursor, end);
+  if (fieldEnd < 0) return undefined;
   const start = cursor.at;
-  cursor.at += length;
-  return bytes.subarray(start, cursor.at);
+  cursor.at = fieldEnd;
+  return bytes.subarray(start, fieldEnd);
+}
+
+/** A length-delimited field's length, read at `cursor.at`: where the field ends, or -1 if it overruns `end`. */
+export function readFieldEnd(bytes: Buffer, cursor: { at: number }, end: number): number {
+  const length = readUint32(bytes, cursor, end);
+  if (length < 0 || cursor.at + length > end) return -1;
+  return cursor.at + length;
 }
 
 /** A length-delimited string if every byte is ASCII (UTF-8 decoders agree on those), else undefined. */
 export function readAscii(bytes: Buffer, cursor: { at: number }, end: number): string | undefined {
-  const length = readUint32(bytes, cursor, end);
-  if (length < 0 || cursor.at + length > end) return undefined;
+  const fieldEnd = readFieldEnd(bytes, cursor, end);
+  if (fieldEnd < 0) return undefined;
   const start = cursor.at;
-  for (let i = start; i < start + length; i++) if (bytes[i]! >= 0x80) return undefined;
-  cursor.at += length;
-  return bytes.toString('latin1', start, cursor.at);
+  for (let i = start; i < fieldEnd; i++) if (bytes[i]! >= 0x80) return undefined;
+  cursor.at = fieldEnd;
+  return bytes.toString('latin1', start, fieldEnd);
 }

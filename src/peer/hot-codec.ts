@@ -14,7 +14,7 @@
  *   protobufjs and codec.ts's checks, errors included.
  * test/property/peer/hot-codec.test.ts checks both against protobufjs on random and corrupted input.
  */
-import { bytesField, isAscii, isUint32, readAscii, readBytes, readUint32, readVarint, varintBytes, writeAscii, writeBytes, writeVarint } from '../lib/proto-wire';
+import { bytesField, isAscii, isUint32, readAscii, readBytes, readFieldEnd, readUint32, readVarint, varintBytes, writeAscii, writeBytes, writeVarint } from '../lib/proto-wire';
 import type { ReplicaRead, ReplicaReadReply, ReplicaWrite, ReplicaWriteBatch, ReplicaWriteBatchReply, ReplicaWriteItem, ReplicaWriteOutcome, ReplicaWriteReply } from './bodies';
 import type { Envelope } from './codec';
 import { FRAME_HEADER_BYTES } from './frame-decoder';
@@ -247,7 +247,7 @@ function decodeWriteBatch(bytes: Buffer, end: number): ReplicaWriteBatch | undef
   const writes: ReplicaWriteItem[] = [];
   while (cursor.at < end) {
     if (bytes[cursor.at++] !== TAG_BATCH_ITEM) return undefined;
-    const itemEnd = subMessageEnd(bytes, end);
+    const itemEnd = readFieldEnd(bytes, cursor, end);
     if (itemEnd < 0) return undefined;
     const write = decodeHotBody(bytes, 'replicaWrite', itemEnd) as ReplicaWrite | undefined;
     if (write === undefined) return undefined;
@@ -268,7 +268,7 @@ function decodeWriteBatchReply(bytes: Buffer, end: number): ReplicaWriteBatchRep
       break;
     }
     if (tag !== TAG_BATCH_ITEM) return undefined;
-    const outcomeEnd = subMessageEnd(bytes, end);
+    const outcomeEnd = readFieldEnd(bytes, cursor, end);
     if (outcomeEnd < 0) return undefined;
     if (cursor.at === outcomeEnd) {
       outcomes.push(STORED);
@@ -286,13 +286,6 @@ function decodeWriteBatchReply(bytes: Buffer, end: number): ReplicaWriteBatchRep
 }
 
 const STORED: ReplicaWriteOutcome = Object.freeze({});
-
-/** Read a sub-message's length; its end, or -1 if it overruns `end`. */
-function subMessageEnd(bytes: Buffer, end: number): number {
-  const length = readUint32(bytes, cursor, end);
-  if (length < 0 || cursor.at + length > end) return -1;
-  return cursor.at + length;
-}
 
 function decodeHotBody(bytes: Buffer, kind: HotKind, end: number): HotBody | undefined {
   // Absent fields read as protobuf's defaults, as protobufjs gives them.

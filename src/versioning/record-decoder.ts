@@ -11,7 +11,7 @@
  * through protobufjs and its errors. Validation of the entries (sorted actors, counters) is
  * record-codec.ts's, for both paths. test/property/versioning/record-decoder.test.ts checks it.
  */
-import { readVarint } from '../lib/proto-wire';
+import { readAscii, readBytes, readFieldEnd, readVarint } from '../lib/proto-wire';
 import { makeVersion, type ClockEntry, type ValueKind, type Version } from './dvvset';
 import { ownedIfSmall } from './owned-bytes';
 
@@ -27,7 +27,7 @@ export function decodeRecordFast(bytes: Buffer): ClockEntry[] | undefined {
   const entries: ClockEntry[] = [];
   while (cursor.at < end) {
     if (bytes[cursor.at++] !== 0x0a) return undefined; // Record.entries
-    const entryEnd = fieldEnd(bytes, end);
+    const entryEnd = readFieldEnd(bytes, cursor, end);
     if (entryEnd < 0) return undefined;
     const entry = decodeEntry(bytes, entryEnd);
     if (entry === undefined) return undefined;
@@ -50,11 +50,9 @@ function decodeEntry(bytes: Buffer, end: number): ClockEntry | undefined {
     last = field;
     switch (tag) {
       case 0x0a: {
-        const actorEnd = fieldEnd(bytes, end);
-        if (actorEnd < 0) return undefined;
-        for (let i = cursor.at; i < actorEnd; i++) if (bytes[i]! >= 0x80) return undefined;
-        actor = bytes.toString('latin1', cursor.at, actorEnd);
-        cursor.at = actorEnd;
+        const text = readAscii(bytes, cursor, end);
+        if (text === undefined) return undefined;
+        actor = text;
         break;
       }
       case 0x10:
@@ -62,7 +60,7 @@ function decodeEntry(bytes: Buffer, end: number): ClockEntry | undefined {
         if (counter < 0) return undefined;
         break;
       case 0x1a: {
-        const versionEnd = fieldEnd(bytes, end);
+        const versionEnd = readFieldEnd(bytes, cursor, end);
         if (versionEnd < 0) return undefined;
         const version = decodeVersion(bytes, versionEnd);
         if (version === undefined) return undefined;
@@ -95,11 +93,10 @@ function decodeVersion(bytes: Buffer, end: number): Version | undefined {
     last = field;
     switch (tag) {
       case 0x0a: {
-        const dataEnd = fieldEnd(bytes, end);
-        if (dataEnd < 0) return undefined;
+        const view = readBytes(bytes, cursor, end);
+        if (view === undefined) return undefined;
         // As record-codec.ts's protobufjs path: small data copied, larger a view of `bytes`.
-        if (dataEnd > cursor.at) data = ownedIfSmall(bytes.subarray(cursor.at, dataEnd));
-        cursor.at = dataEnd;
+        if (view.length > 0) data = ownedIfSmall(view);
         break;
       }
       case 0x10: {
@@ -138,11 +135,4 @@ function decodeVersion(bytes: Buffer, end: number): Version | undefined {
 function readSafeInteger(bytes: Buffer, end: number): number {
   const value = readVarint(bytes, cursor, end, 8);
   return Number.isSafeInteger(value) ? value : -1;
-}
-
-/** A length-delimited field's end, or -1 when it overruns `end`. */
-function fieldEnd(bytes: Buffer, end: number): number {
-  const length = readVarint(bytes, cursor, end, 5);
-  if (length < 0 || cursor.at + length > end) return -1;
-  return cursor.at + length;
 }
